@@ -1,0 +1,30 @@
+package org.dsd.messaging.common;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.springframework.stereotype.Component;
+
+/** Error handling of every route that answers an HTTP request: the client always gets {"error": ...}. */
+@Component
+public class HttpErrorRoutes extends RouteConfigurationBuilder {
+
+    public static final String ID = "http-errors";
+
+    private final JsonReplies replies;
+
+    public HttpErrorRoutes(JsonReplies replies) {
+        this.replies = replies;
+    }
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(ApiError.class).handled(true)
+                    .log(LoggingLevel.DEBUG, "rejected: ${exception.message}")
+                    .bean(replies, "error")
+                .end()
+                .onException(Exception.class).handled(true)
+                    .log(LoggingLevel.ERROR, "failed: ${exception.stacktrace}")
+                    .bean(replies, "error");
+    }
+}

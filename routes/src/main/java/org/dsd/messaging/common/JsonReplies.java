@@ -1,0 +1,45 @@
+package org.dsd.messaging.common;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes the HTTP answer of a route. Request headers are dropped first: the HTTP binding would otherwise
+ * echo them (form fields included) back as response headers.
+ */
+@Component
+public class JsonReplies {
+
+    private final ObjectMapper json;
+
+    public JsonReplies(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public void reply(Exchange exchange, int status, Object body) throws JsonProcessingException {
+        Message answer = exchange.getMessage();
+        answer.removeHeaders("*");
+        answer.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        answer.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        answer.setBody(json.writeValueAsString(body));
+    }
+
+    /** The answer for the exception a route caught: its own status for an {@link ApiError}, else 500. */
+    public void error(Exchange exchange) throws JsonProcessingException {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (caught instanceof ApiError error) {
+            reply(exchange, error.status(), errorBody(error.getMessage()));
+        } else {
+            reply(exchange, 500, errorBody("Internal error"));
+        }
+    }
+
+    public static Map<String, String> errorBody(String reason) {
+        return Map.of("error", reason);
+    }
+}

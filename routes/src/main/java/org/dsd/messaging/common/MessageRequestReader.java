@@ -1,0 +1,145 @@
+package org.dsd.messaging.common;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns request bodies into messages, or into an {@link ApiError} that says what was wrong with them.
+ * Validation happens here, before any route stores or queues anything.
+ */
+@Component
+public class MessageRequestReader {
+
+    static final String NO_MESSAGE = "No Message in Request";
+
+    private final ObjectMapper json;
+
+    public MessageRequestReader(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** POST /facade: the text from a form field {@code msg}, a JSON object {@code {"msg"}} or a text/plain body. */
+    public String readText(Exchange exchange) {
+        MediaType type = contentType(exchange);
+        String text;
+        if (MediaType.APPLICATION_FORM_URLENCODED.includes(type)) {
+            text = formField(exchange, "msg");
+        } else if (MediaType.APPLICATION_JSON.includes(type)) {
+            text = textField(jsonObject(exchange), "msg");
+        } else if (MediaType.TEXT_PLAIN.includes(type)) {
+            text = plainText(exchange, type);
+        } else {
+            throw unsupported(type, "application/x-www-form-urlencoded, application/json or text/plain");
+        }
+        if (isBlank(text)) {
+            throw new ApiError(400, NO_MESSAGE);
+        }
+        return text;
+    }
+
+    /** POST /logging: a JSON object {@code {"uuid", "msg"}}, both non-blank strings. */
+    public UserMessage readUserMessage(Exchange exchange) {
+        MediaType type = contentType(exchange);
+        if (!MediaType.APPLICATION_JSON.includes(type)) {
+            throw unsupported(type, "application/json");
+        }
+        JsonNode body = jsonObject(exchange);
+        String uuid = textField(body, "uuid");
+        String msg = textField(body, "msg");
+        if (isBlank(uuid) || isBlank(msg)) {
+            throw new ApiError(400, "Both uuid and msg are required and must not be blank");
+        }
+        return new UserMessage(uuid, msg);
+    }
+
+    private static MediaType contentType(Exchange exchange) {
+        String header = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (isBlank(header)) {
+            throw new ApiError(415, "Content-Type header is missing");
+        }
+        try {
+            return MediaType.parseMediaType(header);
+        } catch (InvalidMediaTypeException e) {
+            throw new ApiError(415, "Content-Type '" + header + "' is not a media type");
+        }
+    }
+
+    private static ApiError unsupported(MediaType type, String supported) {
+        return new ApiError(415, "Content-Type " + type.getType() + "/" + type.getSubtype()
+                + " is not supported; use " + supported);
+    }
+
+    private static String plainText(Exchange exchange, MediaType type) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        try {
+            return body == null ? null : new String(body, type.getCharset() == null ? StandardCharsets.UTF_8 : type.getCharset());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(415, "Unsupported charset in Content-Type " + type);
+        }
+    }
+
+    private JsonNode jsonObject(Exchange exchange) {
+        String body = exchange.getIn().getBody(String.class);
+        if (isBlank(body)) {
+            throw new ApiError(400, "Request body is empty");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "Malformed JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiError(400, "JSON body must be an object");
+        }
+        return node;
+    }
+
+    private static String textField(JsonNode object, String name) {
+        JsonNode field = object.get(name);
+        if (field == null || field.isNull()) {
+            return null;
+        }
+        if (!field.isTextual()) {
+            throw new ApiError(400, "Field '" + name + "' must be a string");
+        }
+        return field.textValue();
+    }
+
+    private static String formField(Exchange exchange, String name) {
+        List<String> values = new ArrayList<>();
+        String body = exchange.getIn().getBody(String.class);
+        for (String pair : body == null || body.isEmpty() ? new String[0] : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
+                values.add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        if (values.size() > 1) {
+            throw new ApiError(400, "Field '" + name + "' is given " + values.size() + " times");
+        }
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String decode(String formText) {
+        try {
+            return URLDecoder.decode(formText, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "Malformed form body");
+        }
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+}
