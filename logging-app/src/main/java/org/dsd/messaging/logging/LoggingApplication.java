@@ -1,0 +1,13 @@
+package org.dsd.messaging.logging;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** logging-service: the routes of package {@code org.dsd.messaging.logging} and the shared {@code common} wiring. */
+@SpringBootApplication(scanBasePackages = {"org.dsd.messaging.logging", "org.dsd.messaging.common"})
+public class LoggingApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(LoggingApplication.class, args);
+    }
+}

@@ -1,0 +1,57 @@
+package org.dsd.messaging.facade;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.dsd.messaging.common.ApiError;
+import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.UserMessage;
+import org.springframework.stereotype.Component;
+
+/** What the facade routes do with a message between the REST endpoint, the logging service and the queue. */
+@Component
+public class FacadeMessages {
+
+    public static final String MESSAGE = "userMessage";
+    public static final String LOGGING_ANSWER = "loggingAnswer";
+
+    private final ObjectMapper json;
+    private final JsonReplies replies;
+
+    public FacadeMessages(ObjectMapper json, JsonReplies replies) {
+        this.json = json;
+        this.replies = replies;
+    }
+
+    public UserMessage newMessage(String text) {
+        return new UserMessage(UUID.randomUUID().toString(), text);
+    }
+
+    /**
+     * The logging instance's answer: 201 (stored now), 200 (a retry found it stored) and 409 (the uuid is
+     * taken) all mean the uuid is in the map. Any other 4xx is a bug between the services, not a client error.
+     */
+    public JsonNode loggingAnswer(Exchange exchange) throws IOException {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        JsonNode answer = json.readTree(exchange.getMessage().getBody(byte[].class));
+        if (status != 200 && status != 201 && status != 409) {
+            throw new ApiError(502, "logging-service refused the message with " + status + ": " + answer);
+        }
+        return answer;
+    }
+
+    public void answerPosted(@ExchangeProperty(MESSAGE) UserMessage message,
+                             @ExchangeProperty(LOGGING_ANSWER) JsonNode loggingAnswer,
+                             Exchange exchange) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        body.put("response", loggingAnswer);
+        replies.reply(exchange, 201, body);
+    }
+}

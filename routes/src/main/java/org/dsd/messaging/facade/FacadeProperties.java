@@ -1,0 +1,27 @@
+package org.dsd.messaging.facade;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where the facade finds the other services.
+ *
+ * @param loggingUrls  base URLs of the logging instances (POST and GET /logging)
+ * @param messagesUrls base URLs of the messages instances (GET /messages)
+ */
+@ConfigurationProperties("app.facade")
+public record FacadeProperties(
+        @DefaultValue({"http://127.0.0.1:8081", "http://127.0.0.1:8083", "http://127.0.0.1:8085"})
+        List<String> loggingUrls,
+        @DefaultValue({"http://127.0.0.1:8082", "http://127.0.0.1:8084"})
+        List<String> messagesUrls) {
+
+    /** Endpoint URIs of one path on every instance; an answer outside {@code okStatusCodes} is a failure. */
+    static String[] endpoints(List<String> baseUrls, String path, String okStatusCodes) {
+        return baseUrls.stream()
+                .map(url -> url.replaceAll("/+$", "") + path + "?okStatusCodeRange=" + okStatusCodes)
+                .toArray(String[]::new);
+    }
+}

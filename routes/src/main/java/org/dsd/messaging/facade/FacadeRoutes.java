@@ -1,0 +1,100 @@
+package org.dsd.messaging.facade;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.dsd.messaging.common.HttpErrorRoutes;
+import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.MessageRequestReader;
+import org.dsd.messaging.common.QueueProperties;
+import org.dsd.messaging.common.ServiceUnavailableException;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * facade-service: a POST is logged by a random logging instance (failing over to the others), then queued
+ * for the messages instances; a GET returns the list of a random logging and a random messages instance.
+ */
+@Component
+@EnableConfigurationProperties({FacadeProperties.class, QueueProperties.class})
+public class FacadeRoutes extends RouteBuilder {
+
+    private final FacadeProperties services;
+    private final QueueProperties queue;
+    private final MessageRequestReader reader;
+    private final FacadeMessages messages;
+    private final JsonReplies replies;
+
+    public FacadeRoutes(FacadeProperties services, QueueProperties queue, MessageRequestReader reader,
+                        FacadeMessages messages, JsonReplies replies) {
+        this.services = services;
+        this.queue = queue;
+        this.reader = reader;
+        this.messages = messages;
+        this.replies = replies;
+    }
+
+    @Override
+    public void configure() {
+        rest("/facade")
+                .post().id("facade-post-rest").to("direct:facade-post")
+                .get().id("facade-get-rest").to("direct:facade-get");
+
+        from("direct:facade-post").routeId("facade-post").routeConfigurationId(HttpErrorRoutes.ID)
+                .bean(reader, "readText")
+                .bean(messages, "newMessage")
+                .setProperty(FacadeMessages.MESSAGE, body())
+                .to("direct:logging-store")
+                .setProperty(FacadeMessages.LOGGING_ANSWER, body())
+                .setBody(exchangeProperty(FacadeMessages.MESSAGE))
+                .to("direct:queue-offer")
+                .bean(messages, "answerPosted");
+
+        // Sub-routes have no error handler of their own: the calling route's one answers the client.
+        from("direct:logging-store").routeId("logging-store").errorHandler(noErrorHandler())
+                .marshal().json()
+                .removeHeaders("*")
+                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
+                // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
+                .loadBalance(new RandomFailoverLoadBalancer("logging-service"))
+                    .to(FacadeProperties.endpoints(services.loggingUrls(), "/logging", "200-499"))
+                .end()
+                .bean(messages, "loggingAnswer");
+
+        // The queue client retries by itself (Hazelcast redo, Kafka retries); what still fails is a 503.
+        from("direct:queue-offer").routeId("queue-offer").errorHandler(noErrorHandler())
+                .marshal().json()
+                .removeHeaders("*")
+                .doTry()
+                    .to(queue.uri()).id("queue-send")
+                .doCatch(Exception.class)
+                    .log(LoggingLevel.WARN, "queue offer failed: ${exception.message}")
+                    .throwException(ServiceUnavailableException.class, "queue unavailable: message logged, not queued")
+                .end();
+
+        from("direct:facade-get").routeId("facade-get").routeConfigurationId(HttpErrorRoutes.ID)
+                .multicast(new ServiceListsAggregation()).parallelProcessing().stopOnException()
+                    .to("direct:logging-list-remote", "direct:messages-list-remote")
+                .end()
+                .process(exchange -> replies.reply(exchange, 200, exchange.getIn().getBody()));
+
+        listFrom("logging-service", "direct:logging-list-remote", services.loggingUrls(), "/logging");
+        listFrom("messages-service", "direct:messages-list-remote", services.messagesUrls(), "/messages");
+    }
+
+    private void listFrom(String service, String from, List<String> baseUrls, String path) {
+        from(from).routeId(service + "-list-remote").errorHandler(noErrorHandler())
+                .setProperty(ServiceListsAggregation.SERVICE, constant(service))
+                .removeHeaders("*")
+                .setHeader(Exchange.HTTP_METHOD, constant("GET"))
+                .setBody(constant(null))
+                .loadBalance(new RandomFailoverLoadBalancer(service))
+                    .to(FacadeProperties.endpoints(baseUrls, path, "200-299"))
+                .end()
+                .unmarshal().json(JsonNode.class);
+    }
+}

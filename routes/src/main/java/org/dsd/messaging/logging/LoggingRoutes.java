@@ -1,0 +1,53 @@
+package org.dsd.messaging.logging;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.hazelcast.HazelcastConstants;
+import org.apache.camel.component.hazelcast.HazelcastOperation;
+import org.dsd.messaging.common.HttpErrorRoutes;
+import org.dsd.messaging.common.MessageRequestReader;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/** logging-service: stores messages in the Hazelcast distributed map and lists all of them. */
+@Component
+@EnableConfigurationProperties(LoggingProperties.class)
+public class LoggingRoutes extends RouteBuilder {
+
+    private final String messagesMap;
+    private final MessageRequestReader reader;
+    private final LoggedMessages loggedMessages;
+
+    public LoggingRoutes(LoggingProperties properties, MessageRequestReader reader, LoggedMessages loggedMessages) {
+        this.messagesMap = "hazelcast-map:" + properties.mapName() + "?hazelcastInstance=#hazelcastInstance";
+        this.reader = reader;
+        this.loggedMessages = loggedMessages;
+    }
+
+    @Override
+    public void configure() {
+        rest("/logging")
+                .post().id("logging-post-rest").to("direct:logging-post")
+                .get().id("logging-list-rest").to("direct:logging-list");
+
+        from("direct:logging-post").routeId("logging-post").routeConfigurationId(HttpErrorRoutes.ID)
+                .bean(reader, "readUserMessage")
+                .removeHeaders("*")
+                .bean(loggedMessages, "stamp")
+                .setProperty(LoggedMessages.ATTEMPTED, body())
+                .setHeader(HazelcastConstants.OBJECT_ID, simple("${body.uuid}"))
+                .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.PUT_IF_ABSENT))
+                .to(messagesMap).id("map-put-if-absent")
+                // The producer removes its headers after each call: name the key again.
+                .setHeader(HazelcastConstants.OBJECT_ID, simple("${body.uuid}"))
+                .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.GET))
+                .to(messagesMap).id("map-get")
+                .bean(loggedMessages, "answerStore");
+
+        // One bulk read of all values (fetched per partition in parallel), never a round trip per key.
+        from("direct:logging-list").routeId("logging-list").routeConfigurationId(HttpErrorRoutes.ID)
+                .removeHeaders("*")
+                .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.QUERY))
+                .to(messagesMap).id("map-values")
+                .bean(loggedMessages, "answerList");
+    }
+}
