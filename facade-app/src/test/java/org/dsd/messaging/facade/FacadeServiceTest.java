@@ -1,0 +1,187 @@
+package org.dsd.messaging.facade;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.core.HazelcastException;
+import com.hazelcast.map.IMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.dsd.messaging.testing.HazelcastTestCluster;
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testing.ServiceContexts;
+import org.dsd.messaging.testservices.FreePort;
+import org.dsd.messaging.testservices.LoggingService;
+import org.dsd.messaging.testservices.MessagesService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The facade in front of a real logging and a real messages service on a 3-member cluster, with one dead
+ * instance of each in its configuration: the random pick hits the dead one about half of the time.
+ */
+@CamelSpringBootTest
+@UseAdviceWith
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class FacadeServiceTest {
+
+    private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(3);
+    private static ConfigurableApplicationContext logging;
+    private static ConfigurableApplicationContext messages;
+
+    @DynamicPropertySource
+    static void startTheOtherServices(DynamicPropertyRegistry registry) {
+        logging = ServiceContexts.start(LoggingService.class, "logging", CLUSTER.appProperties("client"));
+        messages = ServiceContexts.start(MessagesService.class, "messages", CLUSTER.appProperties("client"));
+        CLUSTER.appProperties("client").forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(logging));
+        registry.add("app.facade.messages-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(messages));
+    }
+
+    @AfterAll
+    static void stopTheOtherServices() {
+        messages.close();
+        logging.close();
+        CLUSTER.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CamelContext camel;
+
+    private String url;
+    private IMap<String, Object> map;
+    private MockEndpoint queued;
+
+    @BeforeEach
+    void startOnce() throws Exception {
+        url = "http://127.0.0.1:" + port + "/facade";
+        map = CLUSTER.member(2).getMap("messages");
+        if (!camel.isStarted()) {
+            AdviceWith.adviceWith(camel, "queue-offer",
+                    route -> route.weaveById("queue-send").before().to("mock:queued"));
+            camel.start();
+        }
+        queued = camel.getEndpoint("mock:queued", MockEndpoint.class);
+        queued.reset();
+    }
+
+    @Test
+    void everyPostIsLoggedOnceAndConsumedOnceThoughALoggingInstanceIsDown() throws Exception {
+        Map<String, String> posted = new HashMap<>();
+        String[][] requests = {
+                {"application/x-www-form-urlencoded", "msg=form+message+%d"},
+                {"application/json", "{\"msg\": \"json message %d\"}"},
+                {"text/plain", "plain message %d"},
+        };
+        for (int i = 0; i < 30; i++) {
+            String[] request = requests[i % requests.length];
+            Answer answer = Http.post(url, request[0], request[1].formatted(i));
+
+            assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+            JsonNode message = answer.json().get("message");
+            assertThat(answer.json().at("/response/success").asText()).isEqualTo("Message Was Logged");
+            posted.put(message.get("uuid").asText(), message.get("msg").asText());
+        }
+
+        assertThat(posted).hasSize(30).containsValue("form message 0").containsValue("json message 1")
+                .containsValue("plain message 2");
+        for (Map.Entry<String, String> entry : posted.entrySet()) {
+            assertThat(map.get(entry.getKey())).as("stored " + entry).hasFieldOrPropertyWithValue("msg", entry.getValue());
+        }
+        assertThat(queued.getReceivedCounter()).isEqualTo(30);
+
+        JsonNode lists = awaitConsumed(posted.size());
+        assertThat(Http.uuids(lists.get("logging-service"))).containsAll(posted.keySet());
+        List<String> consumed = Http.uuids(lists.get("messages-service"));
+        assertThat(consumed).containsAll(posted.keySet()).doesNotHaveDuplicates();
+    }
+
+    /** GET /facade until the messages part holds {@code count} messages: consumption is asynchronous. */
+    private JsonNode awaitConsumed(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Answer answer = Http.get(url);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            if (answer.json().get("messages-service").size() >= count || System.nanoTime() > deadline) {
+                return answer.json();
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "application/x-www-form-urlencoded | other=1            | 400",
+            "application/x-www-form-urlencoded | msg=%20            | 400",
+            "application/x-www-form-urlencoded | msg=%zz            | 400",
+            "application/json                  | '{\"msg\": '        | 400",
+            "application/json                  | '{\"msg\": \"\"}'  | 400",
+            "application/json                  | '{\"text\": \"x\"}' | 400",
+            "text/plain                        | ' '                | 400",
+            "application/xml                   | <msg>x</msg>       | 415",
+            "image/png                         | x                  | 415",
+    })
+    void rejectsBadInputWithAJsonErrorAndStoresAndQueuesNothing(String contentType, String body, int status) {
+        int stored = map.size();
+
+        Answer answer = Http.post(url, contentType, body);
+
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.json().get("error").asText()).isNotBlank();
+        assertThat(map.size()).isEqualTo(stored);
+        assertThat(queued.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void rejectsMissingContentTypeTooLargeBodiesUnknownPathsAndWrongMethods() {
+        int stored = map.size();
+        List<Answer> answers = new ArrayList<>();
+
+        answers.add(Http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString("msg=x"))));
+        answers.add(Http.post(url, "text/plain", "x".repeat(64 * 1024 + 1)));
+        answers.add(Http.get(url + "/nothing-here"));
+        answers.add(Http.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofString("msg=x"))
+                .header("Content-Type", "application/x-www-form-urlencoded")));
+
+        assertThat(answers).extracting(Answer::status).containsExactly(415, 413, 404, 405);
+        answers.forEach(answer -> assertThat(answer.json().get("error").asText()).isNotBlank());
+        assertThat(map.size()).isEqualTo(stored);
+        assertThat(queued.getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void answers503WhenTheQueueRefusesTheMessage() {
+        queued.whenAnyExchangeReceived(exchange -> {
+            throw new HazelcastException("no member reachable");
+        });
+
+        Answer answer = Http.post(url, "text/plain", "cannot be queued");
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.json().get("error").asText()).contains("queue unavailable");
+    }
+}

@@ -1,0 +1,50 @@
+package org.dsd.messaging.facade;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.dsd.messaging.testing.HazelcastTestCluster;
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testservices.FreePort;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every logging and messages instance is down: the facade answers 503 and queues nothing. */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class FacadeWithoutServicesTest {
+
+    private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(1);
+
+    @DynamicPropertySource
+    static void pointAtDeadInstances(DynamicPropertyRegistry registry) {
+        CLUSTER.appProperties("client").forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + FreePort.deadUrl());
+        registry.add("app.facade.messages-urls", FreePort::deadUrl);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        CLUSTER.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void postAndGetAnswer503AndNothingIsQueued() {
+        Answer post = Http.post("http://127.0.0.1:" + port + "/facade", "text/plain", "nobody logs this");
+        Answer get = Http.get("http://127.0.0.1:" + port + "/facade");
+
+        assertThat(post.status()).isEqualTo(503);
+        assertThat(post.json().get("error").asText()).contains("logging-service unavailable");
+        assertThat(get.status()).isEqualTo(503);
+        assertThat(get.json().get("error").asText()).contains("unavailable");
+        assertThat(CLUSTER.member(0).getQueue("messages")).isEmpty();
+    }
+}

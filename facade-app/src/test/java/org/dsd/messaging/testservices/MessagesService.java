@@ -1,0 +1,8 @@
+package org.dsd.messaging.testservices;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The messages routes as messages-app wires them, to run beside the facade in its tests. */
+@SpringBootApplication(scanBasePackages = {"org.dsd.messaging.messages", "org.dsd.messaging.common"})
+public class MessagesService {
+}

@@ -1,0 +1,153 @@
+package org.dsd.messaging.logging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.map.IMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.dsd.messaging.testing.HazelcastTestCluster;
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** logging-app as it runs: its own embedded member in a real 3-member cluster, called over HTTP. */
+@CamelSpringBootTest
+@UseAdviceWith
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LoggingServiceTest {
+
+    private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(2);
+
+    @DynamicPropertySource
+    static void joinTheTestCluster(DynamicPropertyRegistry registry) {
+        CLUSTER.appProperties("member").forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        CLUSTER.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CamelContext camel;
+
+    private IMap<String, StoredMessage> map;
+    private String url;
+
+    @BeforeEach
+    void startOnce() throws Exception {
+        url = "http://127.0.0.1:" + port + "/logging";
+        // Read from another member: what this app stores is in the cluster, not in its own memory.
+        map = CLUSTER.member(1).getMap("messages");
+        map.clear();
+        if (!camel.isStarted()) {
+            AdviceWith.adviceWith(camel, "logging-list",
+                    route -> route.weaveById("map-values").before().to("mock:map-reads"));
+            camel.start();
+        }
+    }
+
+    private static String json(String uuid, String msg) {
+        return "{\"uuid\": \"" + uuid + "\", \"msg\": \"" + msg + "\"}";
+    }
+
+    @Test
+    void storesAMessageOnceUnderItsUuid() {
+        String uuid = UUID.randomUUID().toString();
+
+        Answer first = Http.post(url, "application/json", json(uuid, "hello"));
+        Answer retry = Http.post(url, "application/json", json(uuid, "hello"));
+        Answer other = Http.post(url, "application/json", json(uuid, "another text"));
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.json().get("success").asText()).isEqualTo("Message Was Logged");
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.json().at("/message/msg").asText()).isEqualTo("hello");
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.json().get("error").asText()).contains("Conflict");
+        assertThat(map.size()).isEqualTo(1);
+        assertThat(map.get(uuid).msg()).isEqualTo("hello");
+    }
+
+    @Test
+    void listsEveryMessageInTheOrderTheyWereLoggedWithOneBulkRead() throws Exception {
+        List<String> posted = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String uuid = UUID.randomUUID().toString();
+            posted.add(uuid);
+            assertThat(Http.post(url, "application/json", json(uuid, "msg" + i)).status()).isEqualTo(201);
+        }
+        MockEndpoint mapReads = camel.getEndpoint("mock:map-reads", MockEndpoint.class);
+        mapReads.reset();
+        mapReads.expectedMessageCount(1);
+
+        Answer list = Http.get(url);
+
+        assertThat(list.status()).isEqualTo(200);
+        List<String> listed = new ArrayList<>();
+        for (JsonNode message : list.json()) {
+            listed.add(message.get("uuid").asText());
+            assertThat(message.get("msg").asText()).isEqualTo("msg" + (listed.size() - 1));
+        }
+        assertThat(listed).isEqualTo(posted);
+        // The seed read the map one key per round trip; this is one values() call for all 300.
+        mapReads.assertIsSatisfied();
+    }
+
+    @Test
+    void anEmptyMapListsAsAnEmptyArray() {
+        Answer list = Http.get(url);
+
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).isEqualTo("[]");
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "application/json                  | '{\"msg\": \"no uuid\"}'              | 400",
+            "application/json                  | '{\"uuid\": \"u\", \"msg\": \"  \"}'  | 400",
+            "application/json                  | '{\"uuid\": \"u\", \"msg\": '          | 400",
+            "application/json                  | '\"just a string\"'                   | 400",
+            "application/x-www-form-urlencoded | uuid=u&msg=m                          | 415",
+            "text/plain                        | u m                                   | 415",
+    })
+    void rejectsBadInputAndStoresNothing(String contentType, String body, int status) {
+        Answer answer = Http.post(url, contentType, body);
+
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.json().get("error").asText()).isNotBlank();
+        assertThat(map.size()).isZero();
+    }
+
+    @Test
+    void refusesATooLargeBodyUnknownPathsAndWrongMethods() {
+        String large = json(UUID.randomUUID().toString(), "x".repeat(70_000));
+
+        assertThat(Http.post(url, "application/json", large).status()).isEqualTo(413);
+        assertThat(Http.get(url.replace("/logging", "/nothing-here")).status()).isEqualTo(404);
+        Answer wrongMethod = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).DELETE());
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().get("error").asText()).contains("not allowed");
+        assertThat(map.size()).isZero();
+    }
+}

@@ -1,0 +1,113 @@
+package org.dsd.messaging.messages;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.hazelcast.collection.IQueue;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.dsd.messaging.testing.HazelcastTestCluster;
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.ServiceContexts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two messages-apps, Hazelcast clients of a real 3-member cluster, compete for the queue: every message
+ * goes to exactly one of them.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class MessagesServiceTest {
+
+    private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(3);
+
+    @DynamicPropertySource
+    static void joinTheTestCluster(DynamicPropertyRegistry registry) {
+        CLUSTER.appProperties("client").forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        CLUSTER.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CamelContext camel;
+
+    @Test
+    void twoInstancesSplitTheQueueWithNoMessageLostOrDoubled() throws Exception {
+        try (ConfigurableApplicationContext second = ServiceContexts.start(MessagesApplication.class, "messages-2",
+                CLUSTER.appProperties("client"))) {
+            CamelContext secondCamel = second.getBean(CamelContext.class);
+            IQueue<String> queue = CLUSTER.member(0).getQueue("messages");
+            int count = 200;
+            NotifyBuilder firstDone = new NotifyBuilder(camel).fromRoute("messages-consume").whenDone(1).create();
+            NotifyBuilder secondDone = new NotifyBuilder(secondCamel).fromRoute("messages-consume").whenDone(1).create();
+
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String uuid = UUID.randomUUID().toString();
+                sent.add(uuid);
+                queue.put("{\"uuid\":\"" + uuid + "\",\"msg\":\"msg" + i + "\"}");
+            }
+
+            assertThat(firstDone.matches(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(secondDone.matches(30, TimeUnit.SECONDS)).isTrue();
+            List<String> first = new ArrayList<>();
+            List<String> other = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (first.size() + other.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                // Only this test's messages: the other test's are in the first instance's list too.
+                first = Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json());
+                first.retainAll(sent);
+                other = Http.uuids(Http.get(ServiceContexts.baseUrl(second) + "/messages").json());
+                other.retainAll(sent);
+            }
+
+            assertThat(first).isNotEmpty();
+            assertThat(other).isNotEmpty();
+            Set<String> both = new HashSet<>(first);
+            both.retainAll(other);
+            assertThat(both).as("consumed by both instances").isEmpty();
+            List<String> all = new ArrayList<>(first);
+            all.addAll(other);
+            assertThat(all).containsExactlyInAnyOrderElementsOf(sent);
+            // Each instance lists in arrival order, which is queue order.
+            assertThat(first).isSortedAccordingTo((a, b) -> Integer.compare(sent.indexOf(a), sent.indexOf(b)));
+            assertThat(queue).isEmpty();
+        }
+    }
+
+    @Test
+    void dropsAnUnreadableItemAndKeepsConsuming() throws Exception {
+        IQueue<String> queue = CLUSTER.member(0).getQueue("messages");
+        String uuid = UUID.randomUUID().toString();
+        NotifyBuilder consumed = new NotifyBuilder(camel).fromRoute("messages-consume").whenDone(3).create();
+
+        queue.put("this is not JSON");
+        queue.put("{\"msg\": \"no uuid\"}");
+        queue.put("{\"uuid\":\"" + uuid + "\",\"msg\":\"after the bad ones\"}");
+
+        assertThat(consumed.matches(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json())).contains(uuid);
+        assertThat(queue).isEmpty();
+    }
+}

@@ -1,0 +1,76 @@
+package org.dsd.messaging.common;
+
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageRequestReaderTest {
+
+    private final MessageRequestReader reader = new MessageRequestReader(new ObjectMapper());
+    private final DefaultCamelContext camel = new DefaultCamelContext();
+
+    private Exchange request(String contentType, Object body) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);
+        exchange.getIn().setBody(body);
+        return exchange;
+    }
+
+    @Test
+    void readsTheTextFromEveryAcceptedContentType() {
+        assertThat(reader.readText(request("application/x-www-form-urlencoded", "a=1&msg=hello+w%C3%B6rld")))
+                .isEqualTo("hello wörld");
+        assertThat(reader.readText(request("application/json", "{\"msg\": \"from json\", \"other\": 1}")))
+                .isEqualTo("from json");
+        assertThat(reader.readText(request("text/plain", "plain text"))).isEqualTo("plain text");
+        assertThat(reader.readText(request("text/plain; charset=ISO-8859-1", "café".getBytes(StandardCharsets.ISO_8859_1))))
+                .isEqualTo("café");
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "application/x-www-form-urlencoded | other=1              | 400 | No Message in Request",
+            "application/x-www-form-urlencoded | msg=%20%20           | 400 | No Message in Request",
+            "application/x-www-form-urlencoded | msg=a&msg=b          | 400 | given 2 times",
+            "application/x-www-form-urlencoded | msg=%zz              | 400 | Malformed form body",
+            "application/json                  | '{\"msg\": '          | 400 | Malformed JSON",
+            "application/json                  | '[\"msg\"]'           | 400 | must be an object",
+            "application/json                  | '{\"msg\": 5}'        | 400 | must be a string",
+            "application/json                  | '{}'                  | 400 | No Message in Request",
+            "text/plain                        | '   '                 | 400 | No Message in Request",
+            "application/xml                   | <msg>x</msg>         | 415 | application/xml is not supported",
+            "'not a type'                      | x                    | 415 | is not a media type",
+    })
+    void rejectsBadTextRequestsWithStatusAndReason(String contentType, String body, int status, String reason) {
+        assertThatThrownBy(() -> reader.readText(request(contentType, body)))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(status))
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void aMissingContentTypeIs415() {
+        assertThatThrownBy(() -> reader.readText(request(null, "msg=x")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(415));
+    }
+
+    @Test
+    void readsALoggingRequestAndRequiresBothFields() {
+        assertThat(reader.readUserMessage(request("application/json", "{\"uuid\": \"u1\", \"msg\": \"m\"}")))
+                .isEqualTo(new UserMessage("u1", "m"));
+        for (String body : new String[] {"{\"msg\": \"m\"}", "{\"uuid\": \"u1\"}", "{\"uuid\": \" \", \"msg\": \"m\"}"}) {
+            assertThatThrownBy(() -> reader.readUserMessage(request("application/json", body)))
+                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400));
+        }
+        assertThatThrownBy(() -> reader.readUserMessage(request("text/plain", "u1 m")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(415));
+    }
+}

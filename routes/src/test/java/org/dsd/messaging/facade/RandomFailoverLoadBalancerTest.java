@@ -1,0 +1,79 @@
+package org.dsd.messaging.facade;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.dsd.messaging.common.ServiceUnavailableException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RandomFailoverLoadBalancerTest extends CamelTestSupport {
+
+    private final Map<String, AtomicInteger> firstPicks = new ConcurrentHashMap<>();
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:call").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service"))
+                            .to("direct:down", "mock:up-1", "mock:up-2")
+                        .end();
+                from("direct:down").process(exchange -> {
+                    countFirstPick(exchange, "down");
+                    exchange.getIn().setBody("changed by the failed attempt");
+                    throw new IllegalStateException("instance down");
+                });
+                from("direct:all-down").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service"))
+                            .to("direct:down", "direct:down")
+                        .end();
+            }
+        };
+    }
+
+    private void countFirstPick(Exchange exchange, String instance) {
+        if (exchange.getProperty("picked") == null) {
+            firstPicks.computeIfAbsent(instance, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    @Test
+    void failsOverToALiveInstanceWithTheOriginalBody() throws Exception {
+        MockEndpoint up1 = getMockEndpoint("mock:up-1");
+        MockEndpoint up2 = getMockEndpoint("mock:up-2");
+        up1.whenAnyExchangeReceived(exchange -> exchange.setProperty("picked", "up-1"));
+        up2.whenAnyExchangeReceived(exchange -> exchange.setProperty("picked", "up-2"));
+
+        for (int i = 0; i < 300; i++) {
+            Exchange result = template.request("direct:call", exchange -> exchange.getIn().setBody("message"));
+            assertThat(result.getException()).isNull();
+        }
+
+        assertThat(up1.getReceivedCounter() + up2.getReceivedCounter()).isEqualTo(300);
+        up1.getReceivedExchanges().forEach(e -> assertThat(e.getIn().getBody()).isEqualTo("message"));
+        up2.getReceivedExchanges().forEach(e -> assertThat(e.getIn().getBody()).isEqualTo("message"));
+        // Random start: every instance is tried first now and then (each has p=1/3 per call).
+        assertThat(firstPicks.get("down").get()).isBetween(50, 150);
+        assertThat(up1.getReceivedCounter()).isGreaterThan(50);
+        assertThat(up2.getReceivedCounter()).isGreaterThan(50);
+    }
+
+    @Test
+    void failsWithServiceUnavailableWhenNoInstanceAnswers() {
+        Exchange result = template.request("direct:all-down", exchange -> exchange.getIn().setBody("message"));
+
+        assertThat(result.getException())
+                .isInstanceOf(ServiceUnavailableException.class)
+                .hasMessageContaining("test-service unavailable")
+                .hasCauseInstanceOf(IllegalStateException.class);
+    }
+}

@@ -1,0 +1,67 @@
+package org.dsd.messaging.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import org.dsd.messaging.common.HazelcastConfigs;
+import org.dsd.messaging.common.HazelcastProperties;
+
+/**
+ * Real Hazelcast members in the test JVM, built by the production {@link HazelcastConfigs}, on their own
+ * cluster name and ports, so a topology running on the same machine is never joined.
+ */
+public final class HazelcastTestCluster implements AutoCloseable {
+
+    private static final int FIRST_PORT = 5901;
+
+    private final HazelcastProperties properties;
+    private final List<HazelcastInstance> instances = new ArrayList<>();
+
+    private HazelcastTestCluster(HazelcastProperties properties) {
+        this.properties = properties;
+    }
+
+    /** Starts {@code members} members; apps that join later as members or clients use {@link #appProperties}. */
+    public static HazelcastTestCluster start(int members) {
+        List<String> addresses = IntStream.range(0, 6).mapToObj(i -> "127.0.0.1:" + (FIRST_PORT + i)).toList();
+        HazelcastProperties properties = new HazelcastProperties(HazelcastProperties.Mode.MEMBER,
+                "test-" + UUID.randomUUID(), addresses, "127.0.0.1", null, FIRST_PORT, 1);
+        HazelcastTestCluster cluster = new HazelcastTestCluster(properties);
+        for (int i = 0; i < members; i++) {
+            cluster.instances.add(Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties)));
+        }
+        return cluster;
+    }
+
+    /** Spring properties that make an app join this cluster in the given mode ("member" or "client"). */
+    public Map<String, String> appProperties(String mode) {
+        Map<String, String> props = new java.util.LinkedHashMap<>();
+        props.put("app.hazelcast.mode", mode);
+        props.put("app.hazelcast.cluster-name", properties.clusterName());
+        props.put("app.hazelcast.port", String.valueOf(FIRST_PORT));
+        props.put("app.hazelcast.members", String.join(",", properties.members()));
+        return props;
+    }
+
+    public HazelcastInstance member(int index) {
+        return instances.get(index);
+    }
+
+    /** A client of this cluster, closed with it. */
+    public HazelcastInstance newClient() {
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(HazelcastConfigs.client(properties));
+        instances.add(client);
+        return client;
+    }
+
+    @Override
+    public void close() {
+        instances.forEach(HazelcastInstance::shutdown);
+    }
+}
