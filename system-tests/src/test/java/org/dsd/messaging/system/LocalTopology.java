@@ -1,0 +1,245 @@
+package org.dsd.messaging.system;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import com.hazelcast.core.HazelcastInstance;
+import org.dsd.messaging.common.HazelcastConfigs;
+import org.dsd.messaging.common.HazelcastProperties;
+import org.dsd.messaging.testing.Http;
+
+/**
+ * The seed topology as real processes: {@code java -jar} of the built app jars on free loopback ports, on a
+ * cluster name and Hazelcast ports of its own. Every process it started is killed on {@link #close()}, and
+ * by a shutdown hook if the test JVM exits first.
+ */
+final class LocalTopology implements AutoCloseable {
+
+    private static final Path ROOT = Path.of(System.getProperty("topology.root", ".."));
+    private static final String VERSION = System.getProperty("topology.version", "1.0.0-SNAPSHOT");
+    private static final Path LOGS = Path.of(System.getProperty("topology.logs", "target/topology-logs"));
+    private static final int FIRST_MEMBER_PORT = 5761;
+
+    private final String name;
+    private final String clusterName = "system-test-" + UUID.randomUUID();
+    private final List<Instance> instances = new ArrayList<>();
+    private final List<HazelcastInstance> clients = new ArrayList<>();
+    private final Thread killOnExit = new Thread(this::killAll);
+
+    /** One app process; its ports stay the same across restarts. */
+    final class Instance {
+        final String app;
+        final int port;
+        final int memberPort;
+        private Process process;
+
+        private Instance(String app, int port, int memberPort) {
+            this.app = app;
+            this.port = port;
+            this.memberPort = memberPort;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        String name() {
+            return app + "-" + port;
+        }
+
+        boolean isAlive() {
+            return process != null && process.isAlive();
+        }
+
+        void start() {
+            List<String> command = new ArrayList<>(List.of(
+                    javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-jar", ROOT.resolve(app + "-app/target/" + app + "-app-" + VERSION + ".jar").toString(),
+                    "--server.port=" + port,
+                    "--app.hazelcast.cluster-name=" + clusterName,
+                    "--app.hazelcast.members=" + memberAddresses()));
+            if (memberPort > 0) {
+                command.add("--app.hazelcast.port=" + memberPort);
+            }
+            if (app.equals("facade")) {
+                command.add("--app.facade.logging-urls=" + urls("logging"));
+                command.add("--app.facade.messages-urls=" + urls("messages"));
+            }
+            try {
+                Files.createDirectories(LOGS.resolve(LocalTopology.this.name));
+                File log = LOGS.resolve(LocalTopology.this.name).resolve(name() + ".log").toFile();
+                process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** kill -9: no shutdown hook runs, connections just drop. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        /** SIGTERM: the app shuts down gracefully; a member hands its partitions over first. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                throw new AssertionError(name() + " did not stop within 90s of SIGTERM");
+            }
+        }
+
+        void awaitReady() {
+            await(Duration.ofMinutes(3), name() + " ready", () -> {
+                if (!isAlive()) {
+                    throw new AssertionError(name() + " exited; see " + LOGS.resolve(LocalTopology.this.name));
+                }
+                return status("/actuator/health/readiness") == 200;
+            });
+        }
+
+        private int status(String path) {
+            try {
+                return Http.get(url() + path).status();
+            } catch (AssertionError notListeningYet) {
+                return 0;
+            }
+        }
+    }
+
+    LocalTopology(String name) {
+        this.name = name;
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /** The seed topology: 3 logging (members), 2 messages and the facade; started and ready. */
+    static LocalTopology seed(String name) {
+        LocalTopology topology = new LocalTopology(name);
+        for (int i = 0; i < 3; i++) {
+            topology.add("logging", FIRST_MEMBER_PORT + i);
+        }
+        topology.add("messages", 0);
+        topology.add("messages", 0);
+        topology.add("facade", 0);
+        topology.logging().forEach(Instance::start);
+        topology.logging().forEach(Instance::awaitReady);
+        List<Instance> clients = topology.instances.stream().filter(i -> !i.app.equals("logging")).toList();
+        clients.forEach(Instance::start);
+        clients.forEach(Instance::awaitReady);
+        return topology;
+    }
+
+    private void add(String app, int memberPort) {
+        instances.add(new Instance(app, freePort(), memberPort));
+    }
+
+    List<Instance> logging() {
+        return byApp("logging");
+    }
+
+    List<Instance> messages() {
+        return byApp("messages");
+    }
+
+    Instance facade() {
+        return byApp("facade").get(0);
+    }
+
+    String facadeUrl() {
+        return facade().url() + "/facade";
+    }
+
+    private List<Instance> byApp(String app) {
+        return instances.stream().filter(i -> i.app.equals(app)).toList();
+    }
+
+    /** A Hazelcast client of this topology's cluster, for what only the cluster can tell (e.g. owners). */
+    HazelcastInstance client() {
+        HazelcastProperties properties = new HazelcastProperties(HazelcastProperties.Mode.CLIENT, clusterName,
+                List.of(memberAddresses().split(",")), "127.0.0.1", null, FIRST_MEMBER_PORT, 1);
+        HazelcastInstance client = com.hazelcast.client.HazelcastClient.newHazelcastClient(
+                HazelcastConfigs.client(properties));
+        clients.add(client);
+        return client;
+    }
+
+    /** Waits until every live logging member reports its partitions backed up again. */
+    void awaitClusterSafe() {
+        Instance member = logging().stream().filter(Instance::isAlive).findFirst().orElseThrow();
+        await(Duration.ofMinutes(2), "cluster safe", () ->
+                Http.get(member.url() + "/actuator/health").json().at("/components/clusterSafe/status")
+                        .asText().equals("UP"));
+    }
+
+    private String memberAddresses() {
+        return logging().stream().map(i -> "127.0.0.1:" + i.memberPort).collect(Collectors.joining(","));
+    }
+
+    private String urls(String app) {
+        return byApp(app).stream().map(Instance::url).collect(Collectors.joining(","));
+    }
+
+    static void await(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void killAll() {
+        clients.forEach(HazelcastInstance::shutdown);
+        clients.clear();
+        for (Instance instance : instances) {
+            if (instance.process != null) {
+                instance.process.descendants().forEach(ProcessHandle::destroyForcibly);
+                instance.process.destroyForcibly();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        killAll();
+        for (Instance instance : instances) {
+            if (instance.process != null) {
+                instance.process.onExit().join();
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+    }
+}
