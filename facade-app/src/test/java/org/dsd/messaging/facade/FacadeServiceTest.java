@@ -54,7 +54,7 @@ class FacadeServiceTest {
     static void startTheOtherServices(DynamicPropertyRegistry registry) {
         logging = ServiceContexts.start(LoggingService.class, "logging", CLUSTER.appProperties("client"));
         messages = ServiceContexts.start(MessagesService.class, "messages", CLUSTER.appProperties("client"));
-        CLUSTER.appProperties("client").forEach((key, value) -> registry.add(key, () -> value));
+        CLUSTER.join(registry, "client");
         registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(logging));
         registry.add("app.facade.messages-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(messages));
     }

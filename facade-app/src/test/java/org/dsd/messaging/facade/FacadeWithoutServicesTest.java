@@ -23,7 +23,7 @@ class FacadeWithoutServicesTest {
 
     @DynamicPropertySource
     static void pointAtDeadInstances(DynamicPropertyRegistry registry) {
-        CLUSTER.appProperties("client").forEach((key, value) -> registry.add(key, () -> value));
+        CLUSTER.join(registry, "client");
         registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + FreePort.deadUrl());
         registry.add("app.facade.messages-urls", FreePort::deadUrl);
     }

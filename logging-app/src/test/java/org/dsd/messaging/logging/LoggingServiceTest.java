@@ -37,7 +37,7 @@ class LoggingServiceTest {
 
     @DynamicPropertySource
     static void joinTheTestCluster(DynamicPropertyRegistry registry) {
-        CLUSTER.appProperties("member").forEach((key, value) -> registry.add(key, () -> value));
+        CLUSTER.join(registry, "member");
     }
 
     @AfterAll

@@ -37,7 +37,7 @@ class MessagesServiceTest {
 
     @DynamicPropertySource
     static void joinTheTestCluster(DynamicPropertyRegistry registry) {
-        CLUSTER.appProperties("client").forEach((key, value) -> registry.add(key, () -> value));
+        CLUSTER.join(registry, "client");
     }
 
     @AfterAll

@@ -1,16 +1,17 @@
 package org.dsd.messaging.testing;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.HazelcastConfigs;
 import org.dsd.messaging.common.HazelcastProperties;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Real Hazelcast members in the test JVM, built by the production {@link HazelcastConfigs}, on their own
@@ -41,7 +42,7 @@ public final class HazelcastTestCluster implements AutoCloseable {
 
     /** Spring properties that make an app join this cluster in the given mode ("member" or "client"). */
     public Map<String, String> appProperties(String mode) {
-        Map<String, String> props = new java.util.LinkedHashMap<>();
+        Map<String, String> props = new LinkedHashMap<>();
         props.put("app.hazelcast.mode", mode);
         props.put("app.hazelcast.cluster-name", properties.clusterName());
         props.put("app.hazelcast.port", String.valueOf(FIRST_PORT));
@@ -49,15 +50,13 @@ public final class HazelcastTestCluster implements AutoCloseable {
         return props;
     }
 
-    public HazelcastInstance member(int index) {
-        return instances.get(index);
+    /** Makes the Spring Boot app under test join this cluster in the given mode ("member" or "client"). */
+    public void join(DynamicPropertyRegistry registry, String mode) {
+        appProperties(mode).forEach((key, value) -> registry.add(key, () -> value));
     }
 
-    /** A client of this cluster, closed with it. */
-    public HazelcastInstance newClient() {
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(HazelcastConfigs.client(properties));
-        instances.add(client);
-        return client;
+    public HazelcastInstance member(int index) {
+        return instances.get(index);
     }
 
     @Override

@@ -75,6 +75,20 @@ class FaultToleranceIT {
     }
 
     @Test
+    void stoppingLoggingInstancesOneByOneWithSigtermLosesNothing() throws Exception {
+        try (LocalTopology topology = LocalTopology.seed("graceful")) {
+            List<String> posted = postMessages(topology, "msg", 30);
+            Instance last = topology.logging().get(2);
+
+            // No wait in between: each SIGTERM returns once the member has handed its partitions over.
+            topology.logging().get(0).stop();
+            topology.logging().get(1).stop();
+
+            assertThat(Http.uuids(Http.get(last.url() + "/logging").json())).containsExactlyElementsOf(posted);
+        }
+    }
+
+    @Test
     void lab4QueuedMessagesSurviveTheDeathOfTheMemberHoldingTheQueue() throws Exception {
         try (LocalTopology topology = LocalTopology.seed("lab4")) {
             for (Instance messages : topology.messages()) {
