@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the running topology (start it with ./topology start) and prints figures:
 #   1. GET /logging and GET /facade time as the map grows (the seed's GET took 37 s at 3,600 messages)
-#   2. POST /facade throughput and latency under concurrent load (wrk)
+#   2. POST /facade throughput and latency under concurrent load (wrk), then how fast the queue drains
 #   3. resident memory of every instance
 # Run it on a freshly started topology: the figures depend on the map's size.
 # Bounded: each wrk run lasts DURATION seconds (default 20) with CONNECTIONS connections (default 16).
@@ -36,6 +36,11 @@ measure_gets 3600
 echo "== POST /facade: ${DURATION}s, $CONNECTIONS connections"
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/post-form.lua" "$FACADE/facade" \
   | grep -E 'Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors'
+
+consumed() { echo $(( $(curl -s http://127.0.0.1:8082/messages | grep -o '"uuid"' | wc -l) + $(curl -s http://127.0.0.1:8084/messages | grep -o '"uuid"' | wc -l) )); }
+echo "== queue drain after the POSTs (both messages instances, no POSTs meanwhile)"
+before=$(consumed); sleep 10; after=$(consumed)
+echo "consumed $(( (after - before) / 10 )) msg/s; backlog now $(( $(count) - after )) (0 when the consumers kept up)"
 
 echo "== GET time, larger map"
 measure_gets 20000
