@@ -1,5 +1,7 @@
 package org.dsd.messaging.common;
 
+import java.util.Properties;
+
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -7,6 +9,8 @@ import com.hazelcast.config.NetworkConfig;
 
 /** Member and client configuration built from {@link HazelcastProperties}; tests start members from it too. */
 public final class HazelcastConfigs {
+
+    private static final String ANY_ADDRESS = "0.0.0.0";
 
     private HazelcastConfigs() {
     }
@@ -19,11 +23,13 @@ public final class HazelcastConfigs {
         // silent one, and stays long enough that a starved JVM on a busy laptop is not thrown out.
         config.setProperty("hazelcast.heartbeat.interval.seconds", "2");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "30");
-        config.setProperty("hazelcast.socket.bind.any", "false");
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(properties.port()).setPortAutoIncrement(true).setPortCount(100);
-        network.getInterfaces().setEnabled(true).addInterface(properties.bindAddress());
+        if (!ANY_ADDRESS.equals(properties.bindAddress())) {
+            config.setProperty("hazelcast.socket.bind.any", "false");
+            network.getInterfaces().setEnabled(true).addInterface(properties.bindAddress());
+        }
         if (properties.publicAddress() != null && !properties.publicAddress().isBlank()) {
             network.setPublicAddress(properties.publicAddress());
         }
@@ -49,7 +55,7 @@ public final class HazelcastConfigs {
         return config;
     }
 
-    private static void commonProperties(java.util.Properties properties) {
+    private static void commonProperties(Properties properties) {
         properties.setProperty("hazelcast.logging.type", "slf4j");
         properties.setProperty("hazelcast.phone.home.enabled", "false");
         // Spring closes the instance on shutdown, after the routes stopped; a member then migrates its partitions.

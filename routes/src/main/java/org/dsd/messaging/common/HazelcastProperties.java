@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mode          member: embed a member that stores partitions; client: connect to {@code members}
  * @param clusterName   members and clients only talk within the same cluster name
  * @param members       addresses (host:port) a member joins over TCP/IP and a client connects to
- * @param bindAddress   the interface a member listens on; loopback unless configured otherwise
+ * @param bindAddress   the interface a member listens on: loopback unless configured otherwise; 0.0.0.0 for all
  * @param publicAddress the address other members reach this one at, when it differs from the bind address
  * @param port          the first port a member tries; it takes the next free one above it
  * @param backupCount   synchronous backups of every map and queue entry: how many members may die at once

@@ -1,0 +1,50 @@
+package org.dsd.messaging.common;
+
+import java.util.List;
+
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HazelcastConfigsTest {
+
+    private static HazelcastProperties properties(String bindAddress) {
+        return new HazelcastProperties(HazelcastProperties.Mode.MEMBER, "lab", List.of("127.0.0.1:5701", "127.0.0.1:5702"),
+                bindAddress, null, 5701, 2);
+    }
+
+    @Test
+    void aMemberListensOnLoopbackOnlyAndJoinsItsListOverTcp() {
+        Config config = HazelcastConfigs.member(properties("127.0.0.1"));
+
+        assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+        assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isTrue();
+        assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+        assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+        assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+                .containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+        assertThat(config.getMapConfig("messages").getBackupCount()).isEqualTo(2);
+        assertThat(config.getQueueConfig("messages").getBackupCount()).isEqualTo(2);
+        // Spring, not Hazelcast's own hook, shuts the member down: gracefully, after the routes stopped.
+        assertThat(config.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
+    }
+
+    @Test
+    void aMemberListensOnEveryInterfaceOnlyWhenToldTo() {
+        Config config = HazelcastConfigs.member(properties("0.0.0.0"));
+
+        assertThat(config.getProperty("hazelcast.socket.bind.any")).isNull();
+        assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+    }
+
+    @Test
+    void aClientConnectsToTheMembersAndRetriesInterruptedWrites() {
+        ClientConfig config = HazelcastConfigs.client(properties("127.0.0.1"));
+
+        assertThat(config.getClusterName()).isEqualTo("lab");
+        assertThat(config.getNetworkConfig().getAddresses()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+        assertThat(config.getNetworkConfig().isRedoOperation()).isTrue();
+    }
+}
