@@ -132,12 +132,17 @@ final class LocalTopology implements AutoCloseable {
         topology.add("messages", 0);
         topology.add("messages", 0);
         topology.add("facade", 0);
-        topology.logging().forEach(Instance::start);
-        topology.logging().forEach(Instance::awaitReady);
-        List<Instance> clients = topology.instances.stream().filter(i -> !i.app.equals("logging")).toList();
-        clients.forEach(Instance::start);
-        clients.forEach(Instance::awaitReady);
-        return topology;
+        try {
+            topology.logging().forEach(Instance::start);
+            topology.logging().forEach(Instance::awaitReady);
+            List<Instance> clients = topology.instances.stream().filter(i -> !i.app.equals("logging")).toList();
+            clients.forEach(Instance::start);
+            clients.forEach(Instance::awaitReady);
+            return topology;
+        } catch (RuntimeException | Error startFailed) {
+            topology.close();
+            throw startFailed;
+        }
     }
 
     private void add(String app, int memberPort) {

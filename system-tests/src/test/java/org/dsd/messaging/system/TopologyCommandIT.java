@@ -1,0 +1,89 @@
+package org.dsd.messaging.system;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The README's run command, as a user types it, on the seed ports. */
+class TopologyCommandIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("topology.root", ".."));
+    private static final List<Integer> SEED_PORTS = List.of(8080, 8081, 8082, 8083, 8084, 8085, 5701, 5702, 5703);
+
+    private record Run(int exitCode, String output) {
+    }
+
+    private static Run topology(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("topology").toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        if (!process.waitFor(6, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("./topology " + String.join(" ", args) + " did not finish in 6 minutes");
+        }
+        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @BeforeEach
+    void seedPortsAreFree() {
+        // A topology the developer runs by hand must not be touched: then this test does not apply.
+        assumeTrue(SEED_PORTS.stream().noneMatch(TopologyCommandIT::listening), "the seed ports are in use");
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        topology("stop");
+    }
+
+    @Test
+    void startsTheSeedTopologyOnceAndStopsItInstanceByInstanceOrWhole() throws Exception {
+        Run start = topology("start");
+        assertThat(start.exitCode()).as(start.output()).isZero();
+        assertThat(start.output()).contains("The topology is ready", "http://127.0.0.1:8080/facade", ".run/logs/");
+
+        Run again = topology("start");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output().split("is already running", -1)).hasSize(7);
+
+        Answer posted = Http.post("http://127.0.0.1:8080/facade", "application/x-www-form-urlencoded", "msg=hello");
+        assertThat(posted.status()).isEqualTo(201);
+
+        Run kill = topology("kill", "logging-8083");
+        assertThat(kill.output()).contains("killed logging-8083");
+        assertThat(topology("status").output()).containsPattern("logging-8083 +- +stopped")
+                .containsPattern("logging-8081 +\\d+ +running +UP");
+        assertThat(Http.get("http://127.0.0.1:8080/facade").json().get("logging-service").toString()).contains("hello");
+
+        try (ServerSocket squatter = new ServerSocket(8083, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run blocked = topology("start", "logging-8083");
+            assertThat(blocked.exitCode()).isNotZero();
+            assertThat(blocked.output()).contains("port 8083", "taken by another process");
+        }
+
+        Run stop = topology("stop");
+        assertThat(stop.exitCode()).as(stop.output()).isZero();
+        assertThat(SEED_PORTS.stream().filter(TopologyCommandIT::listening)).isEmpty();
+    }
+}
