@@ -33,10 +33,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class RequestBodyFilter extends OncePerRequestFilter {
 
     private final long limit;
+    private final String tooLarge;
     private final ObjectMapper json;
 
     public RequestBodyFilter(HttpProperties properties, ObjectMapper json) {
         this.limit = properties.maxBodySize().toBytes();
+        this.tooLarge = "Request body is larger than " + limit + " bytes";
         this.json = json;
     }
 
@@ -45,14 +47,14 @@ public class RequestBodyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            refuse(response, 413, "Request body is larger than " + limit + " bytes");
+            refuse(response, 413, tooLarge);
             return;
         }
         boolean hasBody = declared > 0 || (declared < 0 && request.getHeader("Transfer-Encoding") != null);
         if (hasBody) {
             byte[] body = request.getInputStream().readNBytes((int) limit + 1);
             if (body.length > limit) {
-                refuse(response, 413, "Request body is larger than " + limit + " bytes");
+                refuse(response, 413, tooLarge);
                 return;
             }
             if (isForm(request.getContentType()) && !decodes(body)) {
