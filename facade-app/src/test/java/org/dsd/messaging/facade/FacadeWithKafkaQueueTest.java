@@ -2,14 +2,15 @@ package org.dsd.messaging.facade;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.dsd.messaging.testing.HazelcastTestCluster;
-import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.ServiceContexts;
 import org.dsd.messaging.testservices.LoggingService;
 import org.dsd.messaging.testservices.MessagesService;
@@ -41,7 +42,7 @@ class FacadeWithKafkaQueueTest {
         KAFKA.afterPropertiesSet();
         String queueUri = "kafka:messages?brokers=" + KAFKA.getBrokersAsString()
                 + "&groupId=messages&autoOffsetReset=earliest";
-        Map<String, String> properties = new java.util.HashMap<>(CLUSTER.appProperties("client"));
+        Map<String, String> properties = new HashMap<>(CLUSTER.appProperties("client"));
         properties.put("app.queue.uri", queueUri);
         SERVICES.add(ServiceContexts.start(LoggingService.class, "logging", properties));
         SERVICES.add(ServiceContexts.start(MessagesService.class, "messages-1", properties));

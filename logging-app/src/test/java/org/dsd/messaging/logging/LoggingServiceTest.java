@@ -1,5 +1,7 @@
 package org.dsd.messaging.logging;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -12,8 +14,8 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.dsd.messaging.testing.HazelcastTestCluster;
-import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,7 +147,7 @@ class LoggingServiceTest {
 
         assertThat(Http.post(url, "application/json", large).status()).isEqualTo(413);
         assertThat(Http.get(url.replace("/logging", "/nothing-here")).status()).isEqualTo(404);
-        Answer wrongMethod = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).DELETE());
+        Answer wrongMethod = Http.send(HttpRequest.newBuilder(URI.create(url)).DELETE());
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().get("error").asText()).contains("not allowed");
         assertThat(map.size()).isZero();

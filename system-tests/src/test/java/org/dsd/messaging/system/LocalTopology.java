@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.HazelcastConfigs;
 import org.dsd.messaging.common.HazelcastProperties;
@@ -173,7 +174,7 @@ final class LocalTopology implements AutoCloseable {
     HazelcastInstance client() {
         HazelcastProperties properties = new HazelcastProperties(HazelcastProperties.Mode.CLIENT, clusterName,
                 List.of(memberAddresses().split(",")), "127.0.0.1", null, FIRST_MEMBER_PORT, 1);
-        HazelcastInstance client = com.hazelcast.client.HazelcastClient.newHazelcastClient(
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(
                 HazelcastConfigs.client(properties));
         clients.add(client);
         return client;

@@ -1,15 +1,17 @@
 package org.dsd.messaging.system;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class TopologyCommandIT {
     }
 
     private static Run topology(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("topology").toString()));
+        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("topology").toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
         process.getOutputStream().close();
@@ -76,7 +78,7 @@ class TopologyCommandIT {
                 .containsPattern("logging-8081 +\\d+ +running +UP");
         assertThat(Http.get("http://127.0.0.1:8080/facade").json().get("logging-service").toString()).contains("hello");
 
-        try (ServerSocket squatter = new ServerSocket(8083, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket squatter = new ServerSocket(8083, 1, InetAddress.getLoopbackAddress())) {
             Run blocked = topology("start", "logging-8083");
             assertThat(blocked.exitCode()).isNotZero();
             assertThat(blocked.output()).contains("port 8083", "taken by another process");
