@@ -53,7 +53,7 @@ class FacadeServiceTest {
     @DynamicPropertySource
     static void startTheOtherServices(DynamicPropertyRegistry registry) {
         logging = ServiceContexts.start(LoggingService.class, "logging", CLUSTER.appProperties("client"));
-        messages = ServiceContexts.start(MessagesService.class, "messages", CLUSTER.appProperties("client"));
+        messages = ServiceContexts.start(MessagesService.class, "messages", CLUSTER.appProperties("lite-member"));
         CLUSTER.join(registry, "client");
         registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(logging));
         registry.add("app.facade.messages-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(messages));

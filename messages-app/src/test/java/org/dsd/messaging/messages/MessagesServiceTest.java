@@ -26,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two messages-apps, Hazelcast clients of a real 3-member cluster, compete for the queue: every message
+ * Two messages-apps, lite members of a real 3-member cluster, compete for the queue: every message
  * goes to exactly one of them.
  */
 @CamelSpringBootTest
@@ -37,7 +37,7 @@ class MessagesServiceTest {
 
     @DynamicPropertySource
     static void joinTheTestCluster(DynamicPropertyRegistry registry) {
-        CLUSTER.join(registry, "client");
+        CLUSTER.join(registry, "lite-member");
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class MessagesServiceTest {
     @Test
     void twoInstancesSplitTheQueueWithNoMessageLostOrDoubled() throws Exception {
         try (ConfigurableApplicationContext second = ServiceContexts.start(MessagesApplication.class, "messages-2",
-                CLUSTER.appProperties("client"))) {
+                CLUSTER.appProperties("lite-member"))) {
             CamelContext secondCamel = second.getBean(CamelContext.class);
             IQueue<String> queue = CLUSTER.member(0).getQueue("messages");
             int count = 200;

@@ -18,6 +18,10 @@ public final class HazelcastConfigs {
     public static Config member(HazelcastProperties properties) {
         Config config = new Config();
         config.setClusterName(properties.clusterName());
+        // A lite member holds no partitions. The messages apps are lite members so that they coordinate their
+        // own queue transactions: a client's transaction lives on a member, and when that member is killed the
+        // item it had taken is neither committed nor given back.
+        config.setLiteMember(properties.mode() == HazelcastProperties.Mode.LITE_MEMBER);
         commonProperties(config.getProperties());
         // A killed member's closed connections get it removed at once; the heartbeat timeout only catches a
         // silent one, and stays long enough that a starved JVM on a busy laptop is not thrown out.

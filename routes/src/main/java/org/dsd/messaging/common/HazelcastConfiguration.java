@@ -18,7 +18,7 @@ public class HazelcastConfiguration {
     @Bean(destroyMethod = "shutdown")
     public HazelcastInstance hazelcastInstance(HazelcastProperties properties) {
         return switch (properties.mode()) {
-            case MEMBER -> Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties));
+            case MEMBER, LITE_MEMBER -> Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties));
             case CLIENT -> HazelcastClient.newHazelcastClient(HazelcastConfigs.client(properties));
         };
     }

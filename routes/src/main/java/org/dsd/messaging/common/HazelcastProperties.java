@@ -6,10 +6,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How this app joins the Hazelcast cluster: as a member that holds data (logging) or as a client (facade,
- * messages). Every field can be set from the environment, e.g. {@code APP_HAZELCAST_MEMBERS}.
+ * How this app joins the Hazelcast cluster: as a member that holds data (logging), as a lite member
+ * (messages) or as a client (facade). Every field can be set from the environment, e.g. {@code APP_HAZELCAST_MEMBERS}.
  *
- * @param mode          member: embed a member that stores partitions; client: connect to {@code members}
+ * @param mode          member: embed a member that stores partitions; lite-member: a member that stores
+ *                      nothing but runs its own transactions; client: connect to {@code members}
  * @param clusterName   members and clients only talk within the same cluster name
  * @param members       addresses (host:port) a member joins over TCP/IP and a client connects to
  * @param bindAddress   the interface a member listens on: loopback unless configured otherwise; 0.0.0.0 for all
@@ -27,5 +28,5 @@ public record HazelcastProperties(
         @DefaultValue("5701") int port,
         @DefaultValue("1") int backupCount) {
 
-    public enum Mode { MEMBER, CLIENT }
+    public enum Mode { MEMBER, LITE_MEMBER, CLIENT }
 }

@@ -32,6 +32,15 @@ class HazelcastConfigsTest {
     }
 
     @Test
+    void aLiteMemberJoinsLikeAMemberButHoldsNoPartitions() {
+        HazelcastProperties lite = new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER, "lab",
+                List.of("127.0.0.1:5701"), "127.0.0.1", null, 5701, 1);
+
+        assertThat(HazelcastConfigs.member(lite).isLiteMember()).isTrue();
+        assertThat(HazelcastConfigs.member(properties("127.0.0.1")).isLiteMember()).isFalse();
+    }
+
+    @Test
     void aMemberListensOnEveryInterfaceOnlyWhenToldTo() {
         Config config = HazelcastConfigs.member(properties("0.0.0.0"));
 

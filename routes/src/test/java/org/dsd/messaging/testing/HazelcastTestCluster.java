@@ -40,7 +40,7 @@ public final class HazelcastTestCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** Spring properties that make an app join this cluster in the given mode ("member" or "client"). */
+    /** Spring properties that make an app join this cluster in the given mode ("member", "lite-member", "client"). */
     public Map<String, String> appProperties(String mode) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("app.hazelcast.mode", mode);
@@ -50,7 +50,7 @@ public final class HazelcastTestCluster implements AutoCloseable {
         return props;
     }
 
-    /** Makes the Spring Boot app under test join this cluster in the given mode ("member" or "client"). */
+    /** Makes the Spring Boot app under test join this cluster in the given mode ("member", "lite-member", "client"). */
     public void join(DynamicPropertyRegistry registry, String mode) {
         appProperties(mode).forEach((key, value) -> registry.add(key, () -> value));
     }

@@ -130,8 +130,9 @@ final class LocalTopology implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             topology.add("logging", FIRST_MEMBER_PORT + i);
         }
-        topology.add("messages", 0);
-        topology.add("messages", 0);
+        // Messages instances are lite members: ports of their own, away from the logging members'.
+        topology.add("messages", FIRST_MEMBER_PORT + 10);
+        topology.add("messages", FIRST_MEMBER_PORT + 11);
         topology.add("facade", 0);
         try {
             topology.logging().forEach(Instance::start);
