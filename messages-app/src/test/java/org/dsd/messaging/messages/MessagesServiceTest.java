@@ -1,8 +1,10 @@
 package org.dsd.messaging.messages;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +96,39 @@ class MessagesServiceTest {
             assertThat(first).isSortedAccordingTo((a, b) -> Integer.compare(sent.indexOf(a), sent.indexOf(b)));
             assertThat(queue).isEmpty();
         }
+    }
+
+    @Test
+    void aSecondDeliveryIsDroppedAndARestartedInstanceStillListsWhatItConsumed() throws Exception {
+        Map<String, String> properties = new HashMap<>(CLUSTER.appProperties("lite-member"));
+        properties.put("app.messages.instance-id", "restarted-instance");
+        IQueue<String> queue = CLUSTER.member(0).getQueue("messages");
+        String uuid = UUID.randomUUID().toString();
+        String item = "{\"uuid\":\"" + uuid + "\",\"msg\":\"delivered twice\"}";
+        // Only the instance under test consumes meanwhile.
+        camel.getRouteController().stopRoute("messages-consume");
+        try {
+            try (ConfigurableApplicationContext first = ServiceContexts.start(MessagesApplication.class,
+                    "messages-before-restart", properties)) {
+                NotifyBuilder bothDeliveries = new NotifyBuilder(first.getBean(CamelContext.class))
+                        .fromRoute("messages-consume").whenDone(2).create();
+                // What a retried offer or a redelivery after a consumer's death looks like: the same item twice.
+                queue.put(item);
+                queue.put(item);
+
+                assertThat(bothDeliveries.matches(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(Http.uuids(Http.get(ServiceContexts.baseUrl(first) + "/messages").json()))
+                        .containsExactly(uuid);
+            }
+            try (ConfigurableApplicationContext restarted = ServiceContexts.start(MessagesApplication.class,
+                    "messages-after-restart", properties)) {
+                assertThat(Http.uuids(Http.get(ServiceContexts.baseUrl(restarted) + "/messages").json()))
+                        .containsExactly(uuid);
+            }
+        } finally {
+            camel.getRouteController().startRoute("messages-consume");
+        }
+        assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json())).doesNotContain(uuid);
     }
 
     @Test

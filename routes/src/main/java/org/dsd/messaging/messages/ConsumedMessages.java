@@ -1,22 +1,74 @@
 package org.dsd.messaging.messages;
 
-import java.util.ArrayList;
+import java.net.UnknownHostException;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import com.hazelcast.config.IndexType;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
 import org.dsd.messaging.common.UserMessage;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
-/** The messages this instance took from the queue, in arrival order. */
+/**
+ * Which instance consumed which message, kept in a cluster map keyed by uuid. The first delivery of a message
+ * records it; any later one (a duplicate offer, a redelivery after a consumer died before its queue
+ * transaction committed) finds the record and is dropped. So each message is listed by exactly one instance,
+ * and an instance restarted under the same id still lists what it consumed.
+ */
 @Component
+@EnableConfigurationProperties(MessagesProperties.class)
 public class ConsumedMessages {
 
-    private final List<UserMessage> messages = new ArrayList<>();
+    private static final Comparator<ConsumedMessage> ARRIVAL_ORDER =
+            Comparator.comparingLong(ConsumedMessage::arrival).thenComparing(ConsumedMessage::uuid);
 
-    public synchronized void add(UserMessage message) {
-        messages.add(message);
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, ConsumedMessage> consumed;
+    private final String instanceId;
+    private final AtomicLong lastArrival = new AtomicLong();
+    private volatile boolean indexed;
+
+    public ConsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties,
+                            @Value("${server.address:}") String serverAddress,
+                            @Value("${server.port:8080}") int serverPort) throws UnknownHostException {
+        this.hazelcast = hazelcast;
+        this.consumed = hazelcast.getMap(properties.consumedMapName());
+        this.instanceId = properties.instanceId(serverAddress, serverPort);
     }
 
-    public synchronized List<UserMessage> list() {
-        return List.copyOf(messages);
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** Records the message as consumed here unless an earlier delivery did: true when this delivery counts. */
+    public boolean record(UserMessage message) {
+        ConsumedMessage mine = new ConsumedMessage(message.uuid(), message.msg(), instanceId, nextArrival());
+        ConsumedMessage first = consumed.putIfAbsent(message.uuid(), mine);
+        // Hazelcast retries a write whose member died before answering; the retry finds the first attempt's
+        // entry, which is still this delivery's.
+        return first == null || first.equals(mine);
+    }
+
+    /** What this instance consumed, in arrival order. */
+    public List<UserMessage> list() {
+        if (!indexed) {
+            // On first use, not at start: an instance may start before any member that can hold the index.
+            consumed.addIndex(IndexType.HASH, "consumer");
+            indexed = true;
+        }
+        return consumed.values(Predicates.equal("consumer", instanceId)).stream()
+                .sorted(ARRIVAL_ORDER).map(ConsumedMessage::toUserMessage).toList();
+    }
+
+    /** Cluster time in microseconds, never repeating: a restarted instance continues past its last values. */
+    private long nextArrival() {
+        long now = TimeUnit.MILLISECONDS.toMicros(hazelcast.getCluster().getClusterTime());
+        return lastArrival.accumulateAndGet(now, (last, clock) -> Math.max(last + 1, clock));
     }
 }
