@@ -174,14 +174,71 @@ class FacadeServiceTest {
     }
 
     @Test
-    void answers503WhenTheQueueRefusesTheMessage() {
+    void answers503WithRetryAfterWhenTheQueueRefusesTheMessageAndARetryWithTheKeyCompletesTheWork()
+            throws Exception {
         queued.whenAnyExchangeReceived(exchange -> {
             throw new HazelcastException("no member reachable");
         });
 
-        Answer answer = Http.post(url, "text/plain", "cannot be queued");
+        Answer refused = postWithKey("key-of-a-refused-offer", "queued on the second try");
 
-        assertThat(answer.status()).isEqualTo(503);
-        assertThat(answer.json().get("error").asText()).contains("queue unavailable");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(refused.json().get("error").asText()).contains("queue unavailable");
+        queued.reset();
+
+        Answer retried = postWithKey("key-of-a-refused-offer", "queued on the second try");
+
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        String uuid = retried.json().at("/message/uuid").asText();
+        assertThat(map.get(uuid)).hasFieldOrPropertyWithValue("msg", "queued on the second try");
+        assertThat(queued.getReceivedCounter()).isEqualTo(1);
+        assertThat(Http.uuids(awaitConsumed(uuid).get("messages-service"))).containsOnlyOnce(uuid);
+    }
+
+    @Test
+    void aRepeatUnderTheSameIdempotencyKeyAnswersTheSameAndStoresAndQueuesNothingNew() {
+        Answer first = postWithKey("key-of-a-repeat", "sent twice");
+        Answer repeat = postWithKey("key-of-a-repeat", "sent twice");
+
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(repeat.status()).isEqualTo(201);
+        assertThat(repeat.json()).isEqualTo(first.json());
+        assertThat(queued.getReceivedCounter()).isEqualTo(1);
+        assertThat(map.values()).filteredOn("msg", "sent twice").hasSize(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherMessageOrMalformedIsRefused() {
+        assertThat(postWithKey("key-of-one-message", "the first").status()).isEqualTo(201);
+        int stored = map.size();
+        queued.reset();
+
+        List<Answer> refused = List.of(
+                postWithKey("key-of-one-message", "another text"),
+                postWithKey(" ", "blank key"),
+                postWithKey("k".repeat(256), "key too long"));
+
+        assertThat(refused).extracting(Answer::status).containsExactly(422, 400, 400);
+        refused.forEach(answer -> assertThat(answer.json().get("error").asText()).contains("Idempotency-Key"));
+        assertThat(map.size()).isEqualTo(stored);
+        assertThat(queued.getReceivedCounter()).isZero();
+    }
+
+    private Answer postWithKey(String key, String text) {
+        return Http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(text))
+                .header("Content-Type", "text/plain").header("Idempotency-Key", key));
+    }
+
+    /** GET /facade until the messages part lists {@code uuid}. */
+    private JsonNode awaitConsumed(String uuid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode lists = Http.get(url).json();
+            if (Http.uuids(lists.get("messages-service")).contains(uuid) || System.nanoTime() > deadline) {
+                return lists;
+            }
+            Thread.sleep(200);
+        }
     }
 }

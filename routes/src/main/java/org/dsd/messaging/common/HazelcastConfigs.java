@@ -43,7 +43,8 @@ public final class HazelcastConfigs {
         join.getTcpIpConfig().setEnabled(true).setMembers(properties.members());
 
         config.getMapConfig("default").setBackupCount(properties.backupCount());
-        config.getQueueConfig("default").setBackupCount(properties.backupCount());
+        config.getQueueConfig("default").setBackupCount(properties.backupCount())
+                .setMaxSize(properties.queueMaxSize());
         return config;
     }
 
@@ -54,6 +55,9 @@ public final class HazelcastConfigs {
         // Retry writes cut off by a dying member; a rare duplicate is dropped by uuid downstream.
         config.getNetworkConfig().setAddresses(properties.members()).setRedoOperation(true);
         config.setProperty("hazelcast.client.invocation.timeout.seconds", "30");
+        // A write whose owner answered but died before its backup acknowledged may exist nowhere. Left alone,
+        // the client reports it a success after the backup timeout: an acknowledged message lost. Fail it.
+        config.setProperty("hazelcast.client.operation.fail.on.indeterminate.state", "true");
         config.getConnectionStrategyConfig().getConnectionRetryConfig()
                 .setInitialBackoffMillis(200).setMaxBackoffMillis(2000);
         return config;

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publicAddress the address other members reach this one at, when it differs from the bind address
  * @param port          the first port a member tries; it takes the next free one above it
  * @param backupCount   synchronous backups of every map and queue entry: how many members may die at once
+ * @param queueMaxSize  items the queue holds at most; beyond that the facade answers 503 with Retry-After
  */
 @ConfigurationProperties("app.hazelcast")
 public record HazelcastProperties(
@@ -26,7 +27,8 @@ public record HazelcastProperties(
         @DefaultValue("127.0.0.1") String bindAddress,
         String publicAddress,
         @DefaultValue("5701") int port,
-        @DefaultValue("1") int backupCount) {
+        @DefaultValue("1") int backupCount,
+        @DefaultValue("100000") int queueMaxSize) {
 
     public enum Mode { MEMBER, LITE_MEMBER, CLIENT }
 }

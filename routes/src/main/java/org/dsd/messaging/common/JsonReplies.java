@@ -29,11 +29,17 @@ public class JsonReplies {
         answer.setBody(json.writeValueAsString(body));
     }
 
-    /** The answer for the exception a route caught: its own status for an {@link ApiError}, else 500. */
+    /**
+     * The answer for the exception a route caught: its own status for an {@link ApiError} (with
+     * {@code Retry-After} on a 503), else 500.
+     */
     public void error(Exchange exchange) throws JsonProcessingException {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (caught instanceof ApiError error) {
             reply(exchange, error.status(), errorBody(error.getMessage()));
+            if (error instanceof ServiceUnavailableException) {
+                exchange.getMessage().setHeader("Retry-After", ServiceUnavailableException.RETRY_AFTER_SECONDS);
+            }
         } else {
             reply(exchange, 500, errorBody("Internal error"));
         }

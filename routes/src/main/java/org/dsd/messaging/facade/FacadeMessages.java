@@ -3,7 +3,6 @@ package org.dsd.messaging.facade;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +18,7 @@ import org.springframework.stereotype.Component;
 public class FacadeMessages {
 
     public static final String MESSAGE = "userMessage";
-    public static final String LOGGING_ANSWER = "loggingAnswer";
+    private static final Map<String, String> LOGGED = Map.of("success", "Message Was Logged");
 
     private final ObjectMapper json;
     private final JsonReplies replies;
@@ -29,29 +28,23 @@ public class FacadeMessages {
         this.replies = replies;
     }
 
-    public UserMessage newMessage(String text) {
-        return new UserMessage(UUID.randomUUID().toString(), text);
-    }
-
     /**
-     * The logging instance's answer: 201 (stored now), 200 (a retry found it stored) and 409 (the uuid is
+     * Checks the logging instance's answer: 201 (stored now), 200 (a retry found it stored) and 409 (the uuid is
      * taken) all mean the uuid is in the map. Any other 4xx is a bug between the services, not a client error.
      */
-    public JsonNode loggingAnswer(Exchange exchange) throws IOException {
+    public void checkLogged(Exchange exchange) throws IOException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        JsonNode answer = json.readTree(exchange.getMessage().getBody(byte[].class));
         if (status != 200 && status != 201 && status != 409) {
+            JsonNode answer = json.readTree(exchange.getMessage().getBody(byte[].class));
             throw new ApiError(502, "logging-service refused the message with " + status + ": " + answer);
         }
-        return answer;
     }
 
-    public void answerPosted(@ExchangeProperty(MESSAGE) UserMessage message,
-                             @ExchangeProperty(LOGGING_ANSWER) JsonNode loggingAnswer,
-                             Exchange exchange) throws IOException {
+    /** 201 with the message: the same answer for a first request and for any repeat under its Idempotency-Key. */
+    public void answerPosted(@ExchangeProperty(MESSAGE) UserMessage message, Exchange exchange) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", message);
-        body.put("response", loggingAnswer);
+        body.put("response", LOGGED);
         replies.reply(exchange, 201, body);
     }
 }

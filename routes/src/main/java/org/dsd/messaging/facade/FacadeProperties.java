@@ -1,5 +1,6 @@
 package org.dsd.messaging.facade;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,13 +11,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param loggingUrls  base URLs of the logging instances (POST and GET /logging)
  * @param messagesUrls base URLs of the messages instances (GET /messages)
+ * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
+ * @param idempotencyKeyMapName the Hazelcast map that remembers them
  */
 @ConfigurationProperties("app.facade")
 public record FacadeProperties(
         @DefaultValue({"http://127.0.0.1:8081", "http://127.0.0.1:8083", "http://127.0.0.1:8085"})
         List<String> loggingUrls,
         @DefaultValue({"http://127.0.0.1:8082", "http://127.0.0.1:8084"})
-        List<String> messagesUrls) {
+        List<String> messagesUrls,
+        @DefaultValue("24h") Duration idempotencyKeyTtl,
+        @DefaultValue("idempotency-keys") String idempotencyKeyMapName) {
 
     /** Endpoint URIs of one path on every instance; an answer outside {@code okStatusCodes} is a failure. */
     static String[] endpoints(List<String> baseUrls, String path, String okStatusCodes) {

@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.MessageRequestReader;
@@ -17,7 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * facade-service: a POST is logged by a random logging instance (failing over to the others), then queued
- * for the messages instances; a GET returns the list of a random logging and a random messages instance.
+ * for the messages instances; a repeat under a completed {@code Idempotency-Key} is answered without either.
+ * A GET returns the list of a random logging and a random messages instance.
  */
 @Component
 @EnableConfigurationProperties({FacadeProperties.class, QueueProperties.class})
@@ -26,14 +28,16 @@ public class FacadeRoutes extends RouteBuilder {
     private final FacadeProperties services;
     private final QueueProperties queue;
     private final MessageRequestReader reader;
+    private final IdempotencyKeys idempotencyKeys;
     private final FacadeMessages messages;
     private final JsonReplies replies;
 
     public FacadeRoutes(FacadeProperties services, QueueProperties queue, MessageRequestReader reader,
-                        FacadeMessages messages, JsonReplies replies) {
+                        IdempotencyKeys idempotencyKeys, FacadeMessages messages, JsonReplies replies) {
         this.services = services;
         this.queue = queue;
         this.reader = reader;
+        this.idempotencyKeys = idempotencyKeys;
         this.messages = messages;
         this.replies = replies;
     }
@@ -46,12 +50,14 @@ public class FacadeRoutes extends RouteBuilder {
 
         from("direct:facade-post").routeId("facade-post").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(reader, "readText")
-                .bean(messages, "newMessage")
+                .bean(idempotencyKeys, "claim")
                 .setProperty(FacadeMessages.MESSAGE, body())
-                .to("direct:logging-store")
-                .setProperty(FacadeMessages.LOGGING_ANSWER, body())
-                .setBody(exchangeProperty(FacadeMessages.MESSAGE))
-                .to("direct:queue-offer")
+                .filter(exchangeProperty(IdempotencyKeys.COMPLETED).isNotEqualTo(true))
+                    .to("direct:logging-store")
+                    .setBody(exchangeProperty(FacadeMessages.MESSAGE))
+                    .to("direct:queue-offer")
+                    .bean(idempotencyKeys, "complete")
+                .end()
                 .bean(messages, "answerPosted");
 
         // Sub-routes have no error handler of their own: the calling route's one answers the client.
@@ -66,17 +72,25 @@ public class FacadeRoutes extends RouteBuilder {
                 .loadBalance(new RandomFailoverLoadBalancer("logging-service"))
                     .to(FacadeProperties.endpoints(services.loggingUrls(), "/logging", "200-499"))
                 .end()
-                .bean(messages, "loggingAnswer");
+                .bean(messages, "checkLogged");
 
         // The queue client retries by itself (Hazelcast redo, Kafka retries); what still fails is a 503.
+        // A second copy that such a retry may leave on the queue is dropped by uuid at the consumers.
         from("direct:queue-offer").routeId("queue-offer").errorHandler(noErrorHandler())
-                .marshal().json()
                 .removeHeaders("*")
+                // Kafka partitions by the record key: keyed by uuid, the messages instances share the work.
+                // Other components ignore the header.
+                .setHeader(KafkaConstants.KEY, simple("${body.uuid}"))
+                // JSON text: what every queue component carries, and readable wherever the queue is inspected.
+                .marshal().json()
+                .convertBodyTo(String.class)
                 .doTry()
-                    .to(queue.uri()).id("queue-send")
+                    .to(queue.sendUri()).id("queue-send")
                 .doCatch(Exception.class)
+                    // A full Hazelcast queue fails the add at once ("Queue is full!"): refused, never blocked on.
                     .log(LoggingLevel.WARN, "queue offer failed: ${exception.message}")
-                    .throwException(ServiceUnavailableException.class, "queue unavailable: message logged, not queued")
+                    .throwException(ServiceUnavailableException.class,
+                            "queue unavailable (${exception.message}): message logged, not queued")
                 .end();
 
         from("direct:facade-get").routeId("facade-get").routeConfigurationId(HttpErrorRoutes.ID)

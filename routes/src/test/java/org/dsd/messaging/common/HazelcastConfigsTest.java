@@ -12,7 +12,7 @@ class HazelcastConfigsTest {
 
     private static HazelcastProperties properties(String bindAddress) {
         return new HazelcastProperties(HazelcastProperties.Mode.MEMBER, "lab", List.of("127.0.0.1:5701", "127.0.0.1:5702"),
-                bindAddress, null, 5701, 2);
+                bindAddress, null, 5701, 2, 500);
     }
 
     @Test
@@ -27,6 +27,7 @@ class HazelcastConfigsTest {
                 .containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
         assertThat(config.getMapConfig("messages").getBackupCount()).isEqualTo(2);
         assertThat(config.getQueueConfig("messages").getBackupCount()).isEqualTo(2);
+        assertThat(config.getQueueConfig("messages").getMaxSize()).isEqualTo(500);
         // Spring, not Hazelcast's own hook, shuts the member down: gracefully, after the routes stopped.
         assertThat(config.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
     }
@@ -34,7 +35,7 @@ class HazelcastConfigsTest {
     @Test
     void aLiteMemberJoinsLikeAMemberButHoldsNoPartitions() {
         HazelcastProperties lite = new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER, "lab",
-                List.of("127.0.0.1:5701"), "127.0.0.1", null, 5701, 1);
+                List.of("127.0.0.1:5701"), "127.0.0.1", null, 5701, 1, 500);
 
         assertThat(HazelcastConfigs.member(lite).isLiteMember()).isTrue();
         assertThat(HazelcastConfigs.member(properties("127.0.0.1")).isLiteMember()).isFalse();
@@ -49,11 +50,13 @@ class HazelcastConfigsTest {
     }
 
     @Test
-    void aClientConnectsToTheMembersAndRetriesInterruptedWrites() {
+    void aClientConnectsToTheMembersRetriesInterruptedWritesAndFailsUnconfirmedOnes() {
         ClientConfig config = HazelcastConfigs.client(properties("127.0.0.1"));
 
         assertThat(config.getClusterName()).isEqualTo("lab");
         assertThat(config.getNetworkConfig().getAddresses()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
         assertThat(config.getNetworkConfig().isRedoOperation()).isTrue();
+        // A write whose backup was never confirmed is an error, not a success that may exist nowhere.
+        assertThat(config.getProperty("hazelcast.client.operation.fail.on.indeterminate.state")).isEqualTo("true");
     }
 }

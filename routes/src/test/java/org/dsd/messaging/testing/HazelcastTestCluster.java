@@ -30,9 +30,14 @@ public final class HazelcastTestCluster implements AutoCloseable {
 
     /** Starts {@code members} members; apps that join later as members or clients use {@link #appProperties}. */
     public static HazelcastTestCluster start(int members) {
+        return start(members, 100_000);
+    }
+
+    /** Starts {@code members} members whose queue holds at most {@code queueMaxSize} items. */
+    public static HazelcastTestCluster start(int members, int queueMaxSize) {
         List<String> addresses = IntStream.range(0, 6).mapToObj(i -> "127.0.0.1:" + (FIRST_PORT + i)).toList();
         HazelcastProperties properties = new HazelcastProperties(HazelcastProperties.Mode.MEMBER,
-                "test-" + UUID.randomUUID(), addresses, "127.0.0.1", null, FIRST_PORT, 1);
+                "test-" + UUID.randomUUID(), addresses, "127.0.0.1", null, FIRST_PORT, 1, queueMaxSize);
         HazelcastTestCluster cluster = new HazelcastTestCluster(properties);
         for (int i = 0; i < members; i++) {
             cluster.instances.add(Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties)));

@@ -3,6 +3,7 @@ package org.dsd.messaging.testing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,7 +22,7 @@ public final class Http {
     private Http() {
     }
 
-    public record Answer(int status, String body) {
+    public record Answer(int status, String body, HttpHeaders headers) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -55,7 +56,7 @@ public final class Http {
         try {
             HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
+            return new Answer(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,74 @@
+package org.dsd.messaging.facade;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.dsd.messaging.common.ApiError;
+import org.dsd.messaging.common.UserMessage;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code Idempotency-Key} contract of POST /facade: the first request under a key fixes its message and
+ * uuid in a cluster map; a repeat with the same text gets that uuid, and does the work again only while the
+ * first has not completed it (logging answers "already logged", the consumers drop a second queue item by
+ * uuid), so a client may retry anything safely. Keys expire after {@code app.facade.idempotency-key-ttl}.
+ */
+@Component
+public class IdempotencyKeys {
+
+    public static final String HEADER = "Idempotency-Key";
+    /** Exchange property: the key of this request, or none. */
+    public static final String KEY = "idempotencyKey";
+    /** Exchange property: true when a request under the same key already completed the work. */
+    public static final String COMPLETED = "idempotentRepeat";
+
+    static final int MAX_KEY_LENGTH = 255;
+
+    private final IMap<String, KeyedMessage> keys;
+    private final long ttlMillis;
+
+    /** What a key stands for: the message it was first used with, and whether it was logged and queued. */
+    public record KeyedMessage(String uuid, String msg, boolean completed) {
+    }
+
+    public IdempotencyKeys(HazelcastInstance hazelcast, FacadeProperties properties) {
+        this.keys = hazelcast.getMap(properties.idempotencyKeyMapName());
+        this.ttlMillis = properties.idempotencyKeyTtl().toMillis();
+    }
+
+    /** The message this request posts: a new one, or the one its key was first used with. */
+    public UserMessage claim(String text, @Header(HEADER) String key, Exchange exchange) {
+        UserMessage fresh = new UserMessage(UUID.randomUUID().toString(), text);
+        if (key == null) {
+            return fresh;
+        }
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+            throw new ApiError(400, HEADER + " must be 1 to " + MAX_KEY_LENGTH + " characters");
+        }
+        KeyedMessage first = keys.putIfAbsent(key, new KeyedMessage(fresh.uuid(), text, false),
+                ttlMillis, TimeUnit.MILLISECONDS);
+        exchange.setProperty(KEY, key);
+        if (first == null) {
+            return fresh;
+        }
+        if (!first.msg().equals(text)) {
+            throw new ApiError(422, HEADER + " was already used with another message");
+        }
+        exchange.setProperty(COMPLETED, first.completed());
+        return new UserMessage(first.uuid(), first.msg());
+    }
+
+    /** Marks the request's key as done: a repeat then answers at once, without logging or queueing again. */
+    public void complete(@ExchangeProperty(FacadeMessages.MESSAGE) UserMessage message, Exchange exchange) {
+        String key = exchange.getProperty(KEY, String.class);
+        if (key != null) {
+            // Not awaited: a repeat that misses it only does the harmless work again.
+            keys.setAsync(key, new KeyedMessage(message.uuid(), message.msg(), true), ttlMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+}
