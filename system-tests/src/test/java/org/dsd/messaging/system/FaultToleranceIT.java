@@ -1,17 +1,9 @@
 package org.dsd.messaging.system;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
@@ -41,18 +33,6 @@ class FaultToleranceIT {
         return Http.uuids(answer.json().get("logging-service"));
     }
 
-    /** What every messages instance consumed, once all of {@code expected} arrived (or the wait ran out). */
-    private static List<String> consumedUuids(LocalTopology topology, int expected) {
-        List<String> consumed = Collections.synchronizedList(new ArrayList<>());
-        LocalTopology.await(Duration.ofSeconds(90), expected + " messages consumed", () -> {
-            consumed.clear();
-            topology.messages().forEach(instance ->
-                    consumed.addAll(Http.uuids(Http.get(instance.url() + "/messages").json())));
-            return consumed.size() >= expected;
-        });
-        return consumed;
-    }
-
     @Test
     void lab3LoggingSurvivesKilledInstancesOneAfterAnother() throws Exception {
         try (LocalTopology topology = LocalTopology.seed("lab3")) {
@@ -69,8 +49,7 @@ class FaultToleranceIT {
             assertThat(loggedUuids(topology)).containsExactlyElementsOf(posted);
             posted.addAll(postMessages(topology, "after-second-kill-", 5));
             assertThat(loggedUuids(topology)).containsExactlyElementsOf(posted);
-            List<String> consumed = consumedUuids(topology, posted.size());
-            assertThat(consumed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(posted);
+            assertConsumedOnceEach(topology.consumed(posted.size()), Set.copyOf(posted));
         }
     }
 
@@ -107,51 +86,56 @@ class FaultToleranceIT {
             topology.messages().forEach(Instance::start);
             topology.messages().forEach(Instance::awaitReady);
 
-            List<String> consumed = consumedUuids(topology, posted.size());
-            assertThat(consumed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(posted);
+            assertConsumedOnceEach(topology.consumed(posted.size()), Set.copyOf(posted));
             assertThat(queue.size()).isZero();
         }
     }
 
     @Test
     void underLoadEveryPostIsLoggedAndConsumedExactlyOnceThoughALoggingInstanceIsKilled() throws Exception {
-        int clients = 8;
-        int postsPerClient = 250;
-        int total = clients * postsPerClient;
         try (LocalTopology topology = LocalTopology.seed("load")) {
-            Map<String, Integer> failures = new ConcurrentHashMap<>();
-            Set<String> posted = ConcurrentHashMap.newKeySet();
-            AtomicInteger done = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            List<Future<?>> work = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                work.add(pool.submit(() -> {
-                    for (int i = 0; i < postsPerClient; i++) {
-                        Answer answer = Http.post(topology.facadeUrl(), "text/plain", "client" + client + "-" + i);
-                        if (answer.status() == 201) {
-                            posted.add(answer.json().at("/message/uuid").asText());
-                        } else {
-                            failures.merge(answer.status() + " " + answer.body(), 1, Integer::sum);
-                        }
-                        done.incrementAndGet();
-                    }
-                }));
-            }
-            LocalTopology.await(Duration.ofMinutes(3), "half of the posts", () -> done.get() >= total / 2);
+            PostLoad load = PostLoad.start(topology.facadeUrl(), "load", 8, 250);
+            load.awaitProgress(0.5);
             topology.logging().get(2).kill();
-            for (Future<?> future : work) {
-                future.get();
-            }
-            pool.shutdown();
 
-            assertThat(failures).as("answers other than 201").isEmpty();
-            assertThat(posted).hasSize(total);
-            List<String> logged = loggedUuids(topology);
-            assertThat(logged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(posted);
-            List<String> consumed = consumedUuids(topology, total);
-            assertThat(new HashSet<>(consumed)).hasSize(consumed.size());
-            assertThat(consumed).containsExactlyInAnyOrderElementsOf(posted);
+            Set<String> acknowledged = load.finish();
+
+            System.out.println("load with a logging member killed: retried " + load.retried());
+            assertThat(acknowledged).hasSize(load.total());
+            assertThat(loggedUuids(topology)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
+            assertConsumedOnceEach(topology.consumed(load.total()), acknowledged);
         }
+    }
+
+    @Test
+    void underLoadAMessagesInstanceKilledAndRestartedLosesNothingAndStillListsWhatItConsumed() throws Exception {
+        try (LocalTopology topology = LocalTopology.seed("consumer-kill")) {
+            Instance victim = topology.messages().get(0);
+            PostLoad load = PostLoad.start(topology.facadeUrl(), "consumer-kill", 8, 150);
+            load.awaitProgress(0.3);
+            List<String> listedBeforeDeath = Http.uuids(Http.get(victim.url() + "/messages").json());
+            victim.kill();
+            load.awaitProgress(0.6);
+            victim.start();
+            victim.awaitReady();
+
+            Set<String> acknowledged = load.finish();
+
+            System.out.println("load with a messages instance killed: retried " + load.retried());
+            assertThat(acknowledged).hasSize(load.total());
+            Map<Instance, List<String>> consumed = topology.consumed(load.total());
+            assertConsumedOnceEach(consumed, acknowledged);
+            assertThat(listedBeforeDeath).isNotEmpty();
+            assertThat(consumed.get(victim)).as("what the killed instance listed before").startsWith(
+                    listedBeforeDeath.toArray(String[]::new));
+        }
+    }
+
+    /** Every acknowledged message is listed by exactly one messages instance, exactly once. */
+    static void assertConsumedOnceEach(Map<Instance, List<String>> consumed, Set<String> acknowledged) {
+        List<String> all = new ArrayList<>();
+        consumed.values().forEach(all::addAll);
+        assertThat(all).as("listed by two instances or twice").doesNotHaveDuplicates();
+        assertThat(all).containsExactlyInAnyOrderElementsOf(acknowledged);
     }
 }

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -33,6 +35,7 @@ final class LocalTopology implements AutoCloseable {
     private static final int FIRST_MEMBER_PORT = 5761;
 
     private final String name;
+    private final List<String> extraArgs;
     private final String clusterName = "system-test-" + UUID.randomUUID();
     private final List<Instance> instances = new ArrayList<>();
     private final List<HazelcastInstance> clients = new ArrayList<>();
@@ -73,6 +76,7 @@ final class LocalTopology implements AutoCloseable {
             if (memberPort > 0) {
                 command.add("--app.hazelcast.port=" + memberPort);
             }
+            command.addAll(extraArgs);
             if (app.equals("facade")) {
                 command.add("--app.facade.logging-urls=" + urls("logging"));
                 command.add("--app.facade.messages-urls=" + urls("messages"));
@@ -119,14 +123,18 @@ final class LocalTopology implements AutoCloseable {
         }
     }
 
-    LocalTopology(String name) {
+    LocalTopology(String name, List<String> extraArgs) {
         this.name = name;
+        this.extraArgs = extraArgs;
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
-    /** The seed topology: 3 logging (members), 2 messages and the facade; started and ready. */
-    static LocalTopology seed(String name) {
-        LocalTopology topology = new LocalTopology(name);
+    /**
+     * The seed topology: 3 logging (members), 2 messages and the facade; started and ready. {@code settings}
+     * ({@code --key=value}) go to every instance.
+     */
+    static LocalTopology seed(String name, String... settings) {
+        LocalTopology topology = new LocalTopology(name, List.of(settings));
         for (int i = 0; i < 3; i++) {
             topology.add("logging", FIRST_MEMBER_PORT + i);
         }
@@ -174,11 +182,22 @@ final class LocalTopology implements AutoCloseable {
     /** A Hazelcast client of this topology's cluster, for what only the cluster can tell (e.g. owners). */
     HazelcastInstance client() {
         HazelcastProperties properties = new HazelcastProperties(HazelcastProperties.Mode.CLIENT, clusterName,
-                List.of(memberAddresses().split(",")), "127.0.0.1", null, FIRST_MEMBER_PORT, 1);
+                List.of(memberAddresses().split(",")), "127.0.0.1", null, FIRST_MEMBER_PORT, 1, 100_000);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(
                 HazelcastConfigs.client(properties));
         clients.add(client);
         return client;
+    }
+
+    /** The uuids each messages instance lists, once {@code expected} are listed in all (or the wait ran out). */
+    Map<Instance, List<String>> consumed(int expected) {
+        Map<Instance, List<String>> consumed = new LinkedHashMap<>();
+        await(Duration.ofSeconds(90), expected + " messages consumed", () -> {
+            messages().forEach(instance ->
+                    consumed.put(instance, Http.uuids(Http.get(instance.url() + "/messages").json())));
+            return consumed.values().stream().mapToInt(List::size).sum() >= expected;
+        });
+        return consumed;
     }
 
     /** Waits until every live logging member reports its partitions backed up again. */

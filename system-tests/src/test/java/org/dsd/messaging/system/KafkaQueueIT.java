@@ -1,0 +1,60 @@
+package org.dsd.messaging.system;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.dsd.messaging.system.LocalTopology.Instance;
+import org.dsd.messaging.testing.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The queue swapped to a real Kafka broker by {@code app.queue.uri} alone (the value the README gives), with a
+ * messages instance killed -9 under load and restarted: nothing is lost or doubled, and both instances share
+ * the work, since the facade keys each record by its uuid.
+ */
+class KafkaQueueIT {
+
+    private static final EmbeddedKafkaKraftBroker KAFKA = new EmbeddedKafkaKraftBroker(1, 4, "messages");
+
+    @AfterAll
+    static void stopKafka() {
+        KAFKA.destroy();
+    }
+
+    @Test
+    void aKilledMessagesInstanceLosesNothingAndBothInstancesGetAShare() throws Exception {
+        KAFKA.afterPropertiesSet();
+        String queueUri = "kafka:messages?brokers=" + KAFKA.getBrokersAsString()
+                + "&groupId=messages&autoOffsetReset=earliest&breakOnFirstError=true&sessionTimeoutMs=10000";
+        try (LocalTopology topology = LocalTopology.seed("kafka", "--app.queue.uri=" + queueUri)) {
+            // Until the consumer group has settled, one instance may hold every partition: wait for both to serve.
+            PostLoad warmUp = PostLoad.start(topology.facadeUrl(), "kafka-warm-up", 4, 10);
+            Set<String> acknowledged = new HashSet<>(warmUp.finish());
+            LocalTopology.await(Duration.ofSeconds(60), "both instances consuming", () -> topology.messages().stream()
+                    .allMatch(instance -> !Http.get(instance.url() + "/messages").json().isEmpty()));
+
+            Instance victim = topology.messages().get(0);
+            PostLoad load = PostLoad.start(topology.facadeUrl(), "kafka", 8, 100);
+            load.awaitProgress(0.3);
+            victim.kill();
+            load.awaitProgress(0.6);
+            victim.start();
+            victim.awaitReady();
+
+            acknowledged.addAll(load.finish());
+
+            System.out.println("load over Kafka with a messages instance killed: retried " + load.retried());
+            assertThat(acknowledged).hasSize(warmUp.total() + load.total());
+            Map<Instance, List<String>> consumed = topology.consumed(acknowledged.size());
+            FaultToleranceIT.assertConsumedOnceEach(consumed, acknowledged);
+            consumed.forEach((instance, uuids) -> System.out.println(instance.name() + " consumed " + uuids.size()));
+        }
+    }
+}
