@@ -55,7 +55,7 @@ class FacadeWithFullQueueTest {
 
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(refused.json().get("error").asText()).contains("Queue is full");
+        assertThat(refused.json().get("error").asText()).contains("queue is full");
         // Refused, not blocked on: generous for a shared CI machine, far below any client timeout.
         assertThat(millis).isLessThan(5_000);
         assertThat(queue).hasSize(3);

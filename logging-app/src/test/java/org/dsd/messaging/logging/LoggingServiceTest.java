@@ -9,6 +9,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.map.IMap;
 import org.apache.camel.CamelContext;
+import com.hazelcast.core.IndeterminateOperationStateException;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -65,8 +66,11 @@ class LoggingServiceTest {
         if (!camel.isStarted()) {
             AdviceWith.adviceWith(camel, "logging-list",
                     route -> route.weaveById("map-values").before().to("mock:map-reads"));
+            AdviceWith.adviceWith(camel, "logging-post",
+                    route -> route.weaveById("map-put-if-absent").before().to("mock:map-writes"));
             camel.start();
         }
+        camel.getEndpoint("mock:map-writes", MockEndpoint.class).reset();
     }
 
     private static String json(String uuid, String msg) {
@@ -89,6 +93,19 @@ class LoggingServiceTest {
         assertThat(other.json().get("error").asText()).contains("Conflict");
         assertThat(map.size()).isEqualTo(1);
         assertThat(map.get(uuid).msg()).isEqualTo("hello");
+    }
+
+    @Test
+    void aWriteTheClusterCannotConfirmIs503WithRetryAfter() {
+        camel.getEndpoint("mock:map-writes", MockEndpoint.class).whenAnyExchangeReceived(exchange -> {
+            throw new IndeterminateOperationStateException("backup acks missed");
+        });
+
+        Answer answer = Http.post(url, "application/json", json(UUID.randomUUID().toString(), "unconfirmed"));
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(answer.json().get("error").asText()).contains("cluster unavailable");
     }
 
     @Test

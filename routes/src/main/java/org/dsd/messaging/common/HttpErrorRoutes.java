@@ -1,5 +1,7 @@
 package org.dsd.messaging.common;
 
+import com.hazelcast.core.HazelcastException;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.springframework.stereotype.Component;
@@ -22,6 +24,11 @@ public class HttpErrorRoutes extends RouteConfigurationBuilder {
                 .onException(ApiError.class).handled(true)
                     .log(LoggingLevel.DEBUG, "rejected: ${exception.message}")
                     .bean(replies, "error")
+                .end()
+                // The cluster could not confirm an operation (a member died or froze under it): retryable.
+                .onException(HazelcastException.class, HazelcastInstanceNotActiveException.class).handled(true)
+                    .log(LoggingLevel.WARN, "cluster unavailable: ${exception.message}")
+                    .bean(replies, "clusterUnavailable")
                 .end()
                 .onException(Exception.class).handled(true)
                     .log(LoggingLevel.ERROR, "failed: ${exception.stacktrace}")

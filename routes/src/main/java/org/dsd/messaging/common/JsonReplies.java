@@ -29,19 +29,26 @@ public class JsonReplies {
         answer.setBody(json.writeValueAsString(body));
     }
 
-    /**
-     * The answer for the exception a route caught: its own status for an {@link ApiError} (with
-     * {@code Retry-After} on a 503), else 500.
-     */
+    /** The answer for the exception a route caught: its own status for an {@link ApiError}, else 500. */
     public void error(Exchange exchange) throws JsonProcessingException {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (caught instanceof ApiError error) {
-            reply(exchange, error.status(), errorBody(error.getMessage()));
-            if (error instanceof ServiceUnavailableException) {
-                exchange.getMessage().setHeader("Retry-After", ServiceUnavailableException.RETRY_AFTER_SECONDS);
-            }
+            errorReply(exchange, error.status(), error.getMessage());
         } else {
-            reply(exchange, 500, errorBody("Internal error"));
+            errorReply(exchange, 500, "Internal error");
+        }
+    }
+
+    /** The answer when the Hazelcast cluster could not complete or confirm an operation. */
+    public void clusterUnavailable(Exchange exchange) throws JsonProcessingException {
+        errorReply(exchange, 503, "cluster unavailable: retry later");
+    }
+
+    /** {"error": reason}; a 503 also tells the client when to retry. */
+    private void errorReply(Exchange exchange, int status, String reason) throws JsonProcessingException {
+        reply(exchange, status, errorBody(reason));
+        if (status == 503) {
+            exchange.getMessage().setHeader("Retry-After", ServiceUnavailableException.RETRY_AFTER_SECONDS);
         }
     }
 

@@ -86,11 +86,12 @@ public class FacadeRoutes extends RouteBuilder {
                 .convertBodyTo(String.class)
                 .doTry()
                     .to(queue.sendUri()).id("queue-send")
+                // A full Hazelcast queue fails the add at once with this exception: refused, never blocked on.
+                .doCatch(IllegalStateException.class).onWhen(exceptionMessage().isEqualTo("Queue is full!"))
+                    .throwException(ServiceUnavailableException.class, "queue is full: message logged, not queued")
                 .doCatch(Exception.class)
-                    // A full Hazelcast queue fails the add at once ("Queue is full!"): refused, never blocked on.
                     .log(LoggingLevel.WARN, "queue offer failed: ${exception.message}")
-                    .throwException(ServiceUnavailableException.class,
-                            "queue unavailable (${exception.message}): message logged, not queued")
+                    .throwException(ServiceUnavailableException.class, "queue unavailable: message logged, not queued")
                 .end();
 
         from("direct:facade-get").routeId("facade-get").routeConfigurationId(HttpErrorRoutes.ID)

@@ -25,7 +25,7 @@ public class IdempotencyKeys {
     /** Exchange property: the key of this request, or none. */
     public static final String KEY = "idempotencyKey";
     /** Exchange property: true when a request under the same key already completed the work. */
-    public static final String COMPLETED = "idempotentRepeat";
+    public static final String COMPLETED = "idempotencyKeyCompleted";
 
     static final int MAX_KEY_LENGTH = 255;
 

@@ -50,7 +50,7 @@ class ClientContractIT {
             assertThat(refused).as("a POST refused once the queue was full").isNotNull();
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-            assertThat(refused.json().get("error").asText()).contains("Queue is full");
+            assertThat(refused.json().get("error").asText()).contains("queue is full");
             assertThat(topology.client().getQueue("messages").size()).isEqualTo(QUEUE_MAX_SIZE);
 
             topology.messages().forEach(Instance::start);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,11 +80,16 @@ final class PostLoad {
     }
 
     /** Waits for every client to finish; returns the uuids of the acknowledged messages. */
-    Set<String> finish() throws Exception {
-        for (Future<?> client : clients) {
-            client.get();
+    Set<String> finish() {
+        try {
+            for (Future<?> client : clients) {
+                client.get();
+            }
+        } catch (ExecutionException | InterruptedException e) {
+            throw new AssertionError("a client failed", e);
+        } finally {
+            pool.shutdown();
         }
-        pool.shutdown();
         return acknowledged;
     }
 
