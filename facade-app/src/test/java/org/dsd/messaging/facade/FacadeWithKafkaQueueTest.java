@@ -41,7 +41,7 @@ class FacadeWithKafkaQueueTest {
     static void useKafkaAsTheQueue(DynamicPropertyRegistry registry) {
         KAFKA.afterPropertiesSet();
         String queueUri = "kafka:messages?brokers=" + KAFKA.getBrokersAsString()
-                + "&groupId=messages&autoOffsetReset=earliest";
+                + "&groupId=messages&autoOffsetReset=earliest&breakOnFirstError=true";
         Map<String, String> properties = new HashMap<>(CLUSTER.appProperties("client"));
         properties.put("app.queue.uri", queueUri);
         SERVICES.add(ServiceContexts.start(LoggingService.class, "logging", properties));

@@ -126,8 +126,10 @@ class FaultToleranceIT {
             Map<Instance, List<String>> consumed = topology.consumed(load.total());
             assertConsumedOnceEach(consumed, acknowledged);
             assertThat(listedBeforeDeath).isNotEmpty();
-            assertThat(consumed.get(victim)).as("what the killed instance listed before").startsWith(
-                    listedBeforeDeath.toArray(String[]::new));
+            // A set, not a prefix: a cluster query is not a point-in-time snapshot across members, so the list
+            // taken under load may miss an entry recorded a moment before one it shows.
+            assertThat(consumed.get(victim)).as("what the killed instance listed before")
+                    .containsAll(listedBeforeDeath);
         }
     }
 
