@@ -42,10 +42,6 @@ public class ConsumedMessages {
         this.instanceId = properties.instanceId(serverAddress, serverPort);
     }
 
-    public String instanceId() {
-        return instanceId;
-    }
-
     /** Records the message as consumed here unless an earlier delivery did: true when this delivery counts. */
     public boolean record(UserMessage message) {
         ConsumedMessage mine = new ConsumedMessage(message.uuid(), message.msg(), instanceId, nextArrival());
