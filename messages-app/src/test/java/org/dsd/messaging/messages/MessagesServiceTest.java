@@ -132,6 +132,31 @@ class MessagesServiceTest {
     }
 
     @Test
+    void aStoppedConsumerLeavesNoPollBehindThatCouldTakeTheNextMessage() throws Exception {
+        IQueue<String> queue = CLUSTER.member(0).getQueue("messages");
+        String uuid = UUID.randomUUID().toString();
+        camel.getRouteController().stopRoute("messages-consume");
+        try {
+            queue.put("{\"uuid\":\"" + uuid + "\",\"msg\":\"offered right after the stop\"}");
+
+            // Longer than the poll timeout (1 s): a poll still waiting would have reserved the item by then.
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+            while (System.nanoTime() < until) {
+                assertThat(queue.size()).as("items left in the queue").isEqualTo(1);
+                Thread.sleep(50);
+            }
+        } finally {
+            camel.getRouteController().startRoute("messages-consume");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json()).contains(uuid)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json())).containsOnlyOnce(uuid);
+    }
+
+    @Test
     void dropsAnUnreadableItemAndKeepsConsuming() throws Exception {
         IQueue<String> queue = CLUSTER.member(0).getQueue("messages");
         String uuid = UUID.randomUUID().toString();
