@@ -3,6 +3,7 @@ package org.dsd.messaging.system;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +12,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.HazelcastConfigs;
 import org.dsd.messaging.common.HazelcastProperties;
@@ -32,7 +37,9 @@ final class LocalTopology implements AutoCloseable {
     private static final Path ROOT = Path.of(System.getProperty("topology.root", ".."));
     private static final String VERSION = System.getProperty("topology.version", "1.0.0-SNAPSHOT");
     private static final Path LOGS = Path.of(System.getProperty("topology.logs", "target/topology-logs"));
-    private static final int FIRST_MEMBER_PORT = 5761;
+    private static final int FIRST_MEMBER_PORT = Integer.getInteger("topology.memberPort", 5761);
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final List<String> extraArgs;
@@ -95,6 +102,30 @@ final class LocalTopology implements AutoCloseable {
         void kill() throws InterruptedException {
             process.destroyForcibly();
             process.waitFor();
+        }
+
+        /** SIGSTOP: the process freezes, its connections stay open, nothing answers (a GC pause or a cut). */
+        void freeze() {
+            signal("STOP");
+        }
+
+        /** SIGCONT after {@link #freeze()}: the process carries on where it stopped, unaware of the time gone. */
+        void resume() {
+            signal("CONT");
+        }
+
+        private void signal(String signal) {
+            try {
+                int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
+                if (exit != 0) {
+                    throw new AssertionError("kill -" + signal + " " + name() + " exited with " + exit);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
 
         /** SIGTERM: the app shuts down gracefully; a member hands its partitions over first. */
@@ -182,11 +213,21 @@ final class LocalTopology implements AutoCloseable {
     /** A Hazelcast client of this topology's cluster, for what only the cluster can tell (e.g. owners). */
     HazelcastInstance client() {
         HazelcastProperties properties = new HazelcastProperties(HazelcastProperties.Mode.CLIENT, clusterName,
-                List.of(memberAddresses().split(",")), "127.0.0.1", null, FIRST_MEMBER_PORT, 1, 100_000);
+                List.of(memberAddresses().split(",")), "127.0.0.1", null, FIRST_MEMBER_PORT, 1, 100_000, 1, 5);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(
                 HazelcastConfigs.client(properties));
         clients.add(client);
         return client;
+    }
+
+    /** The logging instance whose member owns the queue's partition: the worst one to lose. */
+    Instance queueOwner() {
+        HazelcastInstance client = client();
+        IQueue<Object> queue = client.getQueue("messages");
+        int ownerPort = client.getPartitionService().getPartition(queue.getPartitionKey())
+                .getOwner().getAddress().getPort();
+        return logging().stream().filter(i -> i.memberPort == ownerPort).findFirst()
+                .orElseThrow(() -> new AssertionError("no logging instance has member port " + ownerPort));
     }
 
     /** The uuids each messages instance lists, once {@code expected} are listed in all (or the wait ran out). */
@@ -235,11 +276,21 @@ final class LocalTopology implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * A port that is free now and stays free across restarts: below the kernel's ephemeral range (32768 and up on
+     * Linux), where an outgoing connection of another process could otherwise take it while its instance is down;
+     * never one handed out before in this JVM, whose instance may not have bound it yet.
+     */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            int port = 20_000 + RANDOM.nextInt(10_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException inUse) {
+                // try another
+            }
         }
     }
 

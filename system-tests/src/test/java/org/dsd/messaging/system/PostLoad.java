@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,9 +26,11 @@ import org.dsd.messaging.testing.Http.Answer;
  */
 final class PostLoad {
 
-    private static final int MAX_TRIES = 10;
+    // About half a minute of retrying: longer than any single failure takes to heal.
+    private static final int MAX_TRIES = 30;
 
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Queue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> retried = new ConcurrentHashMap<>();
     private final AtomicInteger done = new AtomicInteger();
     private final ExecutorService pool;
@@ -62,6 +66,7 @@ final class PostLoad {
                 Answer answer = Http.send(request);
                 if (answer.status() == 201) {
                     acknowledged.add(answer.json().at("/message/uuid").asText());
+                    acknowledgedAt.add(System.nanoTime());
                     return;
                 }
                 failure = answer.status() + " " + answer.body();
@@ -91,6 +96,21 @@ final class PostLoad {
             pool.shutdown();
         }
         return acknowledged;
+    }
+
+    /** The uuids acknowledged so far. */
+    Set<String> acknowledgedSoFar() {
+        return Set.copyOf(acknowledged);
+    }
+
+    /** The longest time between two acknowledgements: how long no POST was accepted at all. */
+    Duration longestWithoutAcknowledgement() {
+        List<Long> times = acknowledgedAt.stream().sorted().toList();
+        long longest = 0;
+        for (int i = 1; i < times.size(); i++) {
+            longest = Math.max(longest, times.get(i) - times.get(i - 1));
+        }
+        return Duration.ofNanos(longest);
     }
 
     int total() {
