@@ -6,6 +6,8 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 
 /** Member and client configuration built from {@link HazelcastProperties}; tests start members from it too. */
 public final class HazelcastConfigs {
@@ -23,10 +25,11 @@ public final class HazelcastConfigs {
         // item it had taken is neither committed nor given back.
         config.setLiteMember(properties.mode() == HazelcastProperties.Mode.LITE_MEMBER);
         commonProperties(config.getProperties());
-        // A killed member's closed connections get it removed at once; the heartbeat timeout only catches a
-        // silent one, and stays long enough that a starved JVM on a busy laptop is not thrown out.
-        config.setProperty("hazelcast.heartbeat.interval.seconds", "2");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "30");
+        failureDetection(config, properties);
+        splitBrainProtection(config, properties);
+        // A write whose backup never confirmed (its member froze or died meanwhile) fails instead of passing for
+        // done after the backup timeout: the caller retries it, and what is acknowledged exists on two members.
+        config.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(properties.port()).setPortAutoIncrement(true).setPortCount(100);
@@ -48,6 +51,33 @@ public final class HazelcastConfigs {
         return config;
     }
 
+    /**
+     * A killed member's closed connections get it removed at once; heartbeats catch a silent one (frozen, cut
+     * off). Phi-accrual suspects a member once its silence is improbable given the heartbeat gaps seen so far,
+     * beyond the accepted pause: it adapts to a busy machine's jitter instead of one fixed timeout.
+     */
+    private static void failureDetection(Config config, HazelcastProperties properties) {
+        config.setProperty("hazelcast.heartbeat.failuredetector.type", "phi-accrual");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(properties.heartbeatIntervalSeconds()));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(properties.maxNoHeartbeatSeconds()));
+        // A split heals soon after the network or the process is back (defaults: 300 s, then every 120 s).
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    }
+
+    /**
+     * Every map and queue answers only on the side of a split that holds a majority of the data members
+     * ({@link DataMemberQuorum}); the minority's operations fail at once. Merging keeps every entry of both sides
+     * (put-if-absent, the default): entries are keyed by uuid and never change, so nothing is doubled.
+     */
+    private static void splitBrainProtection(Config config, HazelcastProperties properties) {
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(DataMemberQuorum.NAME, true)
+                .setProtectOn(SplitBrainProtectionOn.READ_WRITE)
+                .setFunctionImplementation(new DataMemberQuorum(properties.maxNoHeartbeatSeconds() * 1000L)));
+        config.getMapConfig("default").setSplitBrainProtectionName(DataMemberQuorum.NAME);
+        config.getQueueConfig("default").setSplitBrainProtectionName(DataMemberQuorum.NAME);
+    }
+
     public static ClientConfig client(HazelcastProperties properties) {
         ClientConfig config = new ClientConfig();
         config.setClusterName(properties.clusterName());
@@ -55,6 +85,10 @@ public final class HazelcastConfigs {
         // Retry writes cut off by a dying member; a rare duplicate is dropped by uuid downstream.
         config.getNetworkConfig().setAddresses(properties.members()).setRedoOperation(true);
         config.setProperty("hazelcast.client.invocation.timeout.seconds", "30");
+        // The client learns of member and partition changes from one member; if that one freezes, only the
+        // heartbeat timeout makes it close that connection and listen to another (default: 60 s of stale routing).
+        config.setProperty("hazelcast.client.heartbeat.interval", String.valueOf(properties.heartbeatIntervalSeconds() * 1000));
+        config.setProperty("hazelcast.client.heartbeat.timeout", String.valueOf(properties.maxNoHeartbeatSeconds() * 1000));
         // A write whose owner answered but died before its backup acknowledged may exist nowhere. Left alone,
         // the client reports it a success after the backup timeout: an acknowledged message lost. Fail it.
         config.setProperty("hazelcast.client.operation.fail.on.indeterminate.state", "true");

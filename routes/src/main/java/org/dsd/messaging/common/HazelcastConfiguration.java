@@ -5,6 +5,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +15,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HazelcastProperties.class)
 public class HazelcastConfiguration {
+
+    private static final String EMBEDS_A_MEMBER = "'${app.hazelcast.mode:member}' != 'client'";
 
     @Bean(destroyMethod = "shutdown")
     public HazelcastInstance hazelcastInstance(HazelcastProperties properties) {
@@ -33,5 +36,27 @@ public class HazelcastConfiguration {
         return () -> hazelcast.getPartitionService().isClusterSafe()
                 ? Health.up().build()
                 : Health.down().withDetail("reason", "partitions are migrating or backups are missing").build();
+    }
+
+    @Bean
+    public QuorumGuard quorumGuard(HazelcastInstance hazelcast, HazelcastProperties properties) {
+        return new QuorumGuard(hazelcast, properties.mode() != HazelcastProperties.Mode.CLIENT);
+    }
+
+    /**
+     * Health component {@code quorum} (part of the logging and messages readiness): DOWN while this member is on
+     * the minority side of a split, where it serves nothing.
+     */
+    @Bean
+    public HealthIndicator quorumHealthIndicator(QuorumGuard quorum) {
+        return () -> quorum.present()
+                ? Health.up().build()
+                : Health.down().withDetail("reason", QuorumGuard.MINORITY).build();
+    }
+
+    @Bean
+    @ConditionalOnExpression(EMBEDS_A_MEMBER)
+    public DataMemberDepartures dataMemberDepartures(HazelcastInstance hazelcast) {
+        return new DataMemberDepartures(hazelcast);
     }
 }

@@ -18,6 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port          the first port a member tries; it takes the next free one above it
  * @param backupCount   synchronous backups of every map and queue entry: how many members may die at once
  * @param queueMaxSize  items the queue holds at most; beyond that the facade answers 503 with Retry-After
+ * @param heartbeatIntervalSeconds how often members send each other heartbeats
+ * @param maxNoHeartbeatSeconds    the heartbeat pause the (phi-accrual) failure detector accepts before it
+ *                                 suspects a member; a frozen member is dropped a little after it, and a member
+ *                                 not heard from for that long no longer counts towards the quorum
  */
 @ConfigurationProperties("app.hazelcast")
 public record HazelcastProperties(
@@ -28,7 +32,9 @@ public record HazelcastProperties(
         String publicAddress,
         @DefaultValue("5701") int port,
         @DefaultValue("1") int backupCount,
-        @DefaultValue("100000") int queueMaxSize) {
+        @DefaultValue("100000") int queueMaxSize,
+        @DefaultValue("1") int heartbeatIntervalSeconds,
+        @DefaultValue("10") int maxNoHeartbeatSeconds) {
 
     public enum Mode { MEMBER, LITE_MEMBER, CLIENT }
 }

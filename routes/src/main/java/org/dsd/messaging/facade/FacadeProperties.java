@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param messagesUrls base URLs of the messages instances (GET /messages)
  * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
  * @param idempotencyKeyMapName the Hazelcast map that remembers them
+ * @param failedInstanceBackoff how long an instance that failed is tried after the others
  */
 @ConfigurationProperties("app.facade")
 public record FacadeProperties(
@@ -21,7 +22,8 @@ public record FacadeProperties(
         @DefaultValue({"http://127.0.0.1:8082", "http://127.0.0.1:8084"})
         List<String> messagesUrls,
         @DefaultValue("24h") Duration idempotencyKeyTtl,
-        @DefaultValue("idempotency-keys") String idempotencyKeyMapName) {
+        @DefaultValue("idempotency-keys") String idempotencyKeyMapName,
+        @DefaultValue("10s") Duration failedInstanceBackoff) {
 
     /** Endpoint URIs of one path on every instance; an answer outside {@code okStatusCodes} is a failure. */
     static String[] endpoints(List<String> baseUrls, String path, String okStatusCodes) {

@@ -69,7 +69,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.POST))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
                 // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
-                .loadBalance(new RandomFailoverLoadBalancer("logging-service"))
+                .loadBalance(new RandomFailoverLoadBalancer("logging-service", services.failedInstanceBackoff()))
                     .to(FacadeProperties.endpoints(services.loggingUrls(), "/logging", "200-499"))
                 .end()
                 .bean(messages, "checkLogged");
@@ -110,7 +110,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.GET))
                 .setBody(constant(null))
-                .loadBalance(new RandomFailoverLoadBalancer(service))
+                .loadBalance(new RandomFailoverLoadBalancer(service, services.failedInstanceBackoff()))
                     .to(FacadeProperties.endpoints(baseUrls, path, "200-299"))
                 .end()
                 .unmarshal().json(JsonNode.class);

@@ -5,10 +5,14 @@ import org.apache.camel.component.hazelcast.HazelcastConstants;
 import org.apache.camel.component.hazelcast.HazelcastOperation;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.MessageRequestReader;
+import org.dsd.messaging.common.QuorumGuard;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
-/** logging-service: stores messages in the Hazelcast distributed map and lists all of them. */
+/**
+ * logging-service: stores messages in the Hazelcast distributed map and lists all of them; from the minority side
+ * of a split it answers 503 instead (the facade then asks another instance).
+ */
 @Component
 @EnableConfigurationProperties(LoggingProperties.class)
 public class LoggingRoutes extends RouteBuilder {
@@ -16,11 +20,14 @@ public class LoggingRoutes extends RouteBuilder {
     private final String messagesMap;
     private final MessageRequestReader reader;
     private final LoggedMessages loggedMessages;
+    private final QuorumGuard quorum;
 
-    public LoggingRoutes(LoggingProperties properties, MessageRequestReader reader, LoggedMessages loggedMessages) {
+    public LoggingRoutes(LoggingProperties properties, MessageRequestReader reader, LoggedMessages loggedMessages,
+                         QuorumGuard quorum) {
         this.messagesMap = "hazelcast-map:" + properties.mapName() + "?hazelcastInstance=#hazelcastInstance";
         this.reader = reader;
         this.loggedMessages = loggedMessages;
+        this.quorum = quorum;
     }
 
     @Override
@@ -31,6 +38,7 @@ public class LoggingRoutes extends RouteBuilder {
 
         from("direct:logging-post").routeId("logging-post").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(reader, "readUserMessage")
+                .bean(quorum, "ensurePresent")
                 .removeHeaders("*")
                 .bean(loggedMessages, "stamp")
                 .setProperty(LoggedMessages.ATTEMPTED, body())
@@ -45,6 +53,7 @@ public class LoggingRoutes extends RouteBuilder {
 
         // One bulk read of all values (fetched per partition in parallel), never a round trip per key.
         from("direct:logging-list").routeId("logging-list").routeConfigurationId(HttpErrorRoutes.ID)
+                .bean(quorum, "ensurePresent")
                 .removeHeaders("*")
                 .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.QUERY))
                 .to(messagesMap).id("map-values")

@@ -6,6 +6,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.QueueProperties;
+import org.dsd.messaging.common.QuorumGuard;
 import org.dsd.messaging.common.UserMessage;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -21,11 +22,13 @@ public class MessagesRoutes extends RouteBuilder {
     private final QueueProperties queue;
     private final ConsumedMessages consumed;
     private final JsonReplies replies;
+    private final QuorumGuard quorum;
 
-    public MessagesRoutes(QueueProperties queue, ConsumedMessages consumed, JsonReplies replies) {
+    public MessagesRoutes(QueueProperties queue, ConsumedMessages consumed, JsonReplies replies, QuorumGuard quorum) {
         this.queue = queue;
         this.consumed = consumed;
         this.replies = replies;
+        this.quorum = quorum;
     }
 
     @Override
@@ -37,6 +40,8 @@ public class MessagesRoutes extends RouteBuilder {
                 .onException(JsonProcessingException.class).handled(true)
                     .log(LoggingLevel.ERROR, "dropped an unreadable queue item: ${exception.message}")
                 .end()
+                // From the minority side of a split, roll back: the item is delivered again once whole.
+                .bean(quorum, "ensurePresent")
                 .unmarshal().json(UserMessage.class)
                 .choice()
                     .when(method(consumed, "record"))
@@ -49,6 +54,7 @@ public class MessagesRoutes extends RouteBuilder {
                 .get().id("messages-list-rest").to("direct:messages-list");
 
         from("direct:messages-list").routeId("messages-list").routeConfigurationId(HttpErrorRoutes.ID)
+                .bean(quorum, "ensurePresent")
                 .process(exchange -> replies.reply(exchange, 200, consumed.list()));
     }
 }

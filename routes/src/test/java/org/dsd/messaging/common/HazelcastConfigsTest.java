@@ -12,7 +12,7 @@ class HazelcastConfigsTest {
 
     private static HazelcastProperties properties(String bindAddress) {
         return new HazelcastProperties(HazelcastProperties.Mode.MEMBER, "lab", List.of("127.0.0.1:5701", "127.0.0.1:5702"),
-                bindAddress, null, 5701, 2, 500);
+                bindAddress, null, 5701, 2, 500, 1, 5);
     }
 
     @Test
@@ -35,7 +35,7 @@ class HazelcastConfigsTest {
     @Test
     void aLiteMemberJoinsLikeAMemberButHoldsNoPartitions() {
         HazelcastProperties lite = new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER, "lab",
-                List.of("127.0.0.1:5701"), "127.0.0.1", null, 5701, 1, 500);
+                List.of("127.0.0.1:5701"), "127.0.0.1", null, 5701, 1, 500, 1, 5);
 
         assertThat(HazelcastConfigs.member(lite).isLiteMember()).isTrue();
         assertThat(HazelcastConfigs.member(properties("127.0.0.1")).isLiteMember()).isFalse();

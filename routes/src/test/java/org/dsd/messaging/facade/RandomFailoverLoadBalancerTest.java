@@ -1,5 +1,6 @@
 package org.dsd.messaging.facade;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RandomFailoverLoadBalancerTest extends CamelTestSupport {
 
     private final Map<String, AtomicInteger> firstPicks = new ConcurrentHashMap<>();
+    private final AtomicInteger hungAttempts = new AtomicInteger();
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -24,7 +26,7 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:call").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service"))
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO))
                             .to("direct:down", "mock:up-1", "mock:up-2")
                         .end();
                 from("direct:down").process(exchange -> {
@@ -33,9 +35,17 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                     throw new IllegalStateException("instance down");
                 });
                 from("direct:all-down").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service"))
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO))
                             .to("direct:down", "direct:down")
                         .end();
+                from("direct:call-with-backoff").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ofMinutes(1)))
+                            .to("direct:hung", "mock:up-1", "mock:up-2")
+                        .end();
+                from("direct:hung").process(exchange -> {
+                    hungAttempts.incrementAndGet();
+                    throw new IllegalStateException("read timed out");
+                });
             }
         };
     }
@@ -65,6 +75,17 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
         assertThat(firstPicks.get("down").get()).isBetween(50, 150);
         assertThat(up1.getReceivedCounter()).isGreaterThan(50);
         assertThat(up2.getReceivedCounter()).isGreaterThan(50);
+    }
+
+    @Test
+    void anInstanceThatFailedIsTriedLastUntilItsBackoffEnds() {
+        for (int i = 0; i < 100; i++) {
+            Exchange result = template.request("direct:call-with-backoff", exchange -> exchange.getIn().setBody("m"));
+            assertThat(result.getException()).isNull();
+        }
+
+        // Picked first at most once: after that failure it goes last, behind instances that answer.
+        assertThat(hungAttempts.get()).isLessThanOrEqualTo(1);
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class HazelcastTestCluster implements AutoCloseable {
     public static HazelcastTestCluster start(int members, int queueMaxSize) {
         List<String> addresses = IntStream.range(0, 6).mapToObj(i -> "127.0.0.1:" + (FIRST_PORT + i)).toList();
         HazelcastProperties properties = new HazelcastProperties(HazelcastProperties.Mode.MEMBER,
-                "test-" + UUID.randomUUID(), addresses, "127.0.0.1", null, FIRST_PORT, 1, queueMaxSize);
+                "test-" + UUID.randomUUID(), addresses, "127.0.0.1", null, FIRST_PORT, 1, queueMaxSize, 1, 5);
         HazelcastTestCluster cluster = new HazelcastTestCluster(properties);
         for (int i = 0; i < members; i++) {
             cluster.instances.add(Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties)));

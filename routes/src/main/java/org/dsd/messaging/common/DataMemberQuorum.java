@@ -1,0 +1,103 @@
+package org.dsd.messaging.common;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.splitbrainprotection.HeartbeatAware;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionFunction;
+
+/**
+ * Split-brain protection of every map and queue: a member serves only while its side of the cluster holds a strict
+ * majority of the data members the cluster is expected to have.
+ *
+ * <p>Expected are all data members this member has seen (by address, so a restarted member is the same one), less
+ * those that announced a graceful departure: members stopped one by one shrink the cluster down to the last one,
+ * which keeps serving. A member that vanished without a word (killed, frozen, cut off) still counts, because from
+ * here it cannot be told apart from one that serves on the other side of a split. A member counts as present only
+ * while its heartbeats arrive: one resuming from a freeze has heard nobody for a while and serves nothing until it
+ * has merged back. Lite members (the messages apps) hold no data and do not count.
+ *
+ * <p>Present takes the last <em>two</em> heartbeats within the tolerance. A resumed member's Hazelcast takes the
+ * freeze for a jump of the system clock and stamps one fresh heartbeat on every member it still lists; from the
+ * members that dropped it meanwhile, no second one ever comes.
+ */
+public final class DataMemberQuorum implements SplitBrainProtectionFunction, HeartbeatAware, MembershipListener {
+
+    public static final String NAME = "data-member-quorum";
+    /** Topic on which a data member announces, just before it shuts down gracefully, that it leaves on purpose. */
+    public static final String DEPARTURES_TOPIC = "data-member-departures";
+
+    private final long heartbeatToleranceMillis;
+    private final Set<Address> expected = ConcurrentHashMap.newKeySet();
+    private final Set<Address> departed = ConcurrentHashMap.newKeySet();
+    private final Map<Address, Heard> heard = new ConcurrentHashMap<>();
+
+    public DataMemberQuorum(long heartbeatToleranceMillis) {
+        this.heartbeatToleranceMillis = heartbeatToleranceMillis;
+    }
+
+    /** The quorum function of a member built by {@link HazelcastConfigs#member}. */
+    public static DataMemberQuorum of(HazelcastInstance member) {
+        return (DataMemberQuorum) member.getConfig().getSplitBrainProtectionConfig(NAME).getFunctionImplementation();
+    }
+
+    @Override
+    public boolean apply(Collection<Member> members) {
+        long now = System.currentTimeMillis();
+        int present = 0;
+        for (Member member : members) {
+            if (member.isLiteMember() || departed.contains(member.getAddress())) {
+                continue;
+            }
+            expected.add(member.getAddress());
+            Heard last = heard.computeIfAbsent(member.getAddress(), first -> Heard.at(now));
+            if (member.localMember() || now - last.previous() <= heartbeatToleranceMillis) {
+                present++;
+            }
+        }
+        return 2 * present > expected.size();
+    }
+
+    @Override
+    public void onHeartbeat(Member member, long timestamp) {
+        heard.merge(member.getAddress(), Heard.at(timestamp), (last, beat) -> last.then(timestamp));
+    }
+
+    @Override
+    public void memberAdded(MembershipEvent event) {
+        // A member that joins (again) has sent no heartbeat yet: it counts from its join.
+        departed.remove(event.getMember().getAddress());
+        heard.put(event.getMember().getAddress(), Heard.at(System.currentTimeMillis()));
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+        // Still expected: unless it announced its departure, it may be serving on the other side of a split.
+    }
+
+    /** The member at {@code address} leaves on purpose: the majority is counted without it until it rejoins. */
+    public void departed(Address address) {
+        departed.add(address);
+        expected.remove(address);
+        heard.remove(address);
+    }
+
+    /** Times (ms) of the last two heartbeats from a member. */
+    private record Heard(long previous, long last) {
+
+        static Heard at(long time) {
+            return new Heard(time, time);
+        }
+
+        Heard then(long time) {
+            return time > last ? new Heard(last, time) : this;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.dsd.messaging.common;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import org.dsd.messaging.testing.HazelcastTestCluster;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The quorum on real members: stopped members shrink the cluster, vanished ones still count. */
+class DataMemberQuorumTest {
+
+    @Test
+    void membersStoppedOneByOneLeaveTheLastOneServingEverything() {
+        try (HazelcastTestCluster cluster = HazelcastTestCluster.start(3)) {
+            List<DataMemberDepartures> departures = IntStream.range(0, 3)
+                    .mapToObj(i -> new DataMemberDepartures(cluster.member(i))).toList();
+            IMap<String, String> map = cluster.member(0).getMap("messages");
+            IntStream.range(0, 10).forEach(i -> map.put("key-" + i, "msg" + i));
+
+            for (int i = 2; i >= 1; i--) {
+                departures.get(i).destroy();
+                cluster.member(i).shutdown();
+            }
+
+            awaitTrue(() -> cluster.member(0).getCluster().getMembers().size() == 1);
+            // The quorum is re-evaluated on membership changes and every heartbeat interval (1 s).
+            sleep(Duration.ofSeconds(2));
+            assertThat(hasQuorum(cluster.member(0))).isTrue();
+            assertThat(map.size()).isEqualTo(10);
+            map.put("after", "the others stopped");
+            assertThat(map.get("after")).isEqualTo("the others stopped");
+        }
+    }
+
+    @Test
+    void aMemberLeftAloneByVanishedMembersServesNothing() {
+        try (HazelcastTestCluster cluster = HazelcastTestCluster.start(3)) {
+            IntStream.range(0, 3).forEach(i -> new DataMemberDepartures(cluster.member(i)));
+            IMap<String, String> map = cluster.member(0).getMap("messages");
+            map.put("before", "the split");
+
+            cluster.member(2).getLifecycleService().terminate();
+            awaitTrue(() -> cluster.member(0).getCluster().getMembers().size() == 2);
+            assertThat(hasQuorum(cluster.member(0))).as("two of three").isTrue();
+            assertThat(map.get("before")).isEqualTo("the split");
+
+            cluster.member(1).getLifecycleService().terminate();
+            awaitTrue(() -> !hasQuorum(cluster.member(0)));
+            assertThatThrownBy(() -> map.get("before")).isInstanceOf(SplitBrainProtectionException.class);
+            assertThatThrownBy(() -> map.put("island", "write")).isInstanceOf(SplitBrainProtectionException.class);
+            assertThatThrownBy(() -> cluster.member(0).getQueue("messages").offer("island item"))
+                    .isInstanceOf(SplitBrainProtectionException.class);
+        }
+    }
+
+    private static boolean hasQuorum(HazelcastInstance member) {
+        return member.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME).hasMinimumSize();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 20 s").isLessThan(deadline);
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.dsd.messaging.system;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.dsd.messaging.system.LocalTopology.Instance;
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A frozen member (SIGSTOP: a long GC pause, a VM stall, a cut network all look like this) is worse than a dead
+ * one: its connections stay open and nothing answers on them.
+ */
+class FreezeIT {
+
+    private static final Duration FREEZE = Duration.ofSeconds(20);
+
+    @Test
+    void aFrozenQueueOwnerIsDroppedInSecondsAndOnceResumedServesNothingStaleAndRejoins() throws Exception {
+        try (LocalTopology topology = LocalTopology.seed("freeze")) {
+            PostLoad load = PostLoad.start(topology.facadeUrl(), "freeze", 4, 400);
+            load.awaitProgress(0.1);
+            Instance frozen = topology.queueOwner();
+
+            frozen.freeze();
+            Thread.sleep(FREEZE.toMillis());
+            frozen.resume();
+            long resumedAt = System.nanoTime();
+
+            // Every list it gives must hold what was acknowledged before it was asked; until it has merged back
+            // it refuses instead. Asked until it is ready and answers.
+            int answered = 0;
+            int refused = 0;
+            boolean serving = false;
+            while (!serving) {
+                assertThat(System.nanoTime() - resumedAt).as("serving again within a minute")
+                        .isLessThan(Duration.ofSeconds(60).toNanos());
+                boolean ready = Http.get(frozen.url() + "/actuator/health/readiness").status() == 200;
+                Set<String> acknowledgedBefore = load.acknowledgedSoFar();
+                Answer list = Http.get(frozen.url() + "/logging");
+                if (list.status() == 200) {
+                    answered++;
+                    assertThat(Http.uuids(list.json())).as("a list from the resumed member")
+                            .containsAll(acknowledgedBefore);
+                    serving = ready;
+                } else {
+                    assertThat(list.status()).as(list.body()).isEqualTo(503);
+                    refused++;
+                }
+                Thread.sleep(200);
+            }
+            Duration rejoined = Duration.ofNanos(System.nanoTime() - resumedAt);
+
+            Set<String> acknowledged = load.finish();
+
+            System.out.printf("freeze of %s for %s: longest time without an accepted POST %s; after the resume "
+                            + "%d lists refused, %d answered (none stale), ready again after %s; retried %s%n",
+                    frozen.name(), FREEZE, load.longestWithoutAcknowledgement(), refused, answered, rejoined,
+                    load.retried());
+            assertThat(load.longestWithoutAcknowledgement()).as("POSTs accepted again while it is still frozen")
+                    .isLessThan(FREEZE);
+            assertThat(acknowledged).hasSize(load.total());
+            List<String> logged = Http.uuids(Http.get(topology.facadeUrl()).json().get("logging-service"));
+            assertThat(logged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
+            FaultToleranceIT.assertConsumedOnceEach(topology.consumed(load.total()), acknowledged);
+        }
+    }
+}
