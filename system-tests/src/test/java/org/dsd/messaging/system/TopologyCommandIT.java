@@ -93,6 +93,11 @@ class TopologyCommandIT {
             assertThat(blocked.output()).contains("port 8083", "taken by another process");
         }
 
+        assertThat(topology("freeze", "logging-8081").output()).contains("froze logging-8081");
+        assertThat(topology("status").output()).containsPattern("logging-8081 +\\d+ +frozen");
+        assertThat(topology("resume", "logging-8081").output()).contains("resumed logging-8081");
+        assertThat(topology("status").output()).containsPattern("logging-8081 +\\d+ +running");
+
         Run stop = topology("stop");
         assertThat(stop.exitCode()).as(stop.output()).isZero();
         assertThat(SEED_PORTS.stream().filter(TopologyCommandIT::listening)).isEmpty();
