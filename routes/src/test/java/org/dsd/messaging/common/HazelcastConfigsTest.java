@@ -33,6 +33,19 @@ class HazelcastConfigsTest {
     }
 
     @Test
+    void everyMapAndQueueIsProtectedByTheDataMemberQuorumAndASilentMemberIsSuspectedInSeconds() {
+        Config config = HazelcastConfigs.member(properties("127.0.0.1"));
+
+        assertThat(config.getSplitBrainProtectionConfig(DataMemberQuorum.NAME).isEnabled()).isTrue();
+        assertThat(config.getSplitBrainProtectionConfig(DataMemberQuorum.NAME).getFunctionImplementation())
+                .isInstanceOf(DataMemberQuorum.class);
+        assertThat(config.getMapConfig("messages").getSplitBrainProtectionName()).isEqualTo(DataMemberQuorum.NAME);
+        assertThat(config.getQueueConfig("messages").getSplitBrainProtectionName()).isEqualTo(DataMemberQuorum.NAME);
+        assertThat(config.getProperty("hazelcast.heartbeat.failuredetector.type")).isEqualTo("phi-accrual");
+        assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
+    }
+
+    @Test
     void aLiteMemberJoinsLikeAMemberButHoldsNoPartitions() {
         HazelcastProperties lite = new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER, "lab",
                 List.of("127.0.0.1:5701"), "127.0.0.1", null, 5701, 1, 500, 1, 5);
