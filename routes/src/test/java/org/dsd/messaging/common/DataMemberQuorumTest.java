@@ -52,8 +52,11 @@ class DataMemberQuorumTest {
             assertThat(hasQuorum(cluster.member(0))).as("two of three").isTrue();
             assertThat(map.get("before")).isEqualTo("the split");
 
+            QuorumGuard guard = new QuorumGuard(cluster.member(0), true);
+            assertThat(guard.present()).isTrue();
             cluster.member(1).getLifecycleService().terminate();
             awaitTrue(() -> !hasQuorum(cluster.member(0)));
+            awaitTrue(() -> !guard.present());
             assertThatThrownBy(() -> map.get("before")).isInstanceOf(SplitBrainProtectionException.class);
             assertThatThrownBy(() -> map.put("island", "write")).isInstanceOf(SplitBrainProtectionException.class);
             assertThatThrownBy(() -> cluster.member(0).getQueue("messages").offer("island item"))

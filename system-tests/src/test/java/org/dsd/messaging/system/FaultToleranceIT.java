@@ -48,9 +48,11 @@ class FaultToleranceIT {
 
             // One of three cannot tell two dead members from a split that it is the small side of: it refuses.
             Instance last = topology.logging().get(2);
-            LocalTopology.await(Duration.ofSeconds(30), "the last member refusing",
-                    () -> Http.get(last.url() + "/logging").status() == 503);
-            assertThat(Http.get(last.url() + "/actuator/health/readiness").status()).isEqualTo(503);
+            LocalTopology.await(Duration.ofSeconds(30), "the last member not ready",
+                    () -> Http.get(last.url() + "/actuator/health/readiness").status() == 503);
+            Answer refused = Http.get(last.url() + "/logging");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().get("error").asText()).contains("minority side of a split");
             assertThat(Http.get(topology.facadeUrl()).status()).isEqualTo(503);
 
             topology.logging().get(0).start();
