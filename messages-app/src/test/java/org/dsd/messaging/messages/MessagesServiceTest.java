@@ -1,5 +1,6 @@
 package org.dsd.messaging.messages;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import com.hazelcast.collection.IQueue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.ServiceContexts;
@@ -148,11 +150,8 @@ class MessagesServiceTest {
         } finally {
             camel.getRouteController().startRoute("messages-consume");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json()).contains(uuid)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.until(Duration.ofSeconds(30), "the item consumed after the restart",
+                () -> Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json()).contains(uuid));
         assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json())).containsOnlyOnce(uuid);
     }
 

@@ -2,12 +2,12 @@ package org.dsd.messaging.common;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The quorum on real members: stopped members shrink the cluster, vanished ones still count. */
 class DataMemberQuorumTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @Test
     void membersStoppedOneByOneLeaveTheLastOneServingEverything() {
@@ -30,9 +32,9 @@ class DataMemberQuorumTest {
                 cluster.member(i).shutdown();
             }
 
-            awaitTrue(() -> cluster.member(0).getCluster().getMembers().size() == 1);
+            Await.until(TIMEOUT, "one member left", () -> cluster.member(0).getCluster().getMembers().size() == 1);
             // The quorum is re-evaluated on membership changes and every heartbeat interval (1 s).
-            sleep(Duration.ofSeconds(2));
+            Await.pause(Duration.ofSeconds(2));
             assertThat(hasQuorum(cluster.member(0))).isTrue();
             assertThat(map.size()).isEqualTo(10);
             map.put("after", "the others stopped");
@@ -48,15 +50,15 @@ class DataMemberQuorumTest {
             map.put("before", "the split");
 
             cluster.member(2).getLifecycleService().terminate();
-            awaitTrue(() -> cluster.member(0).getCluster().getMembers().size() == 2);
+            Await.until(TIMEOUT, "two members left", () -> cluster.member(0).getCluster().getMembers().size() == 2);
             assertThat(hasQuorum(cluster.member(0))).as("two of three").isTrue();
             assertThat(map.get("before")).isEqualTo("the split");
 
             QuorumGuard guard = new QuorumGuard(cluster.member(0), true);
             assertThat(guard.present()).isTrue();
             cluster.member(1).getLifecycleService().terminate();
-            awaitTrue(() -> !hasQuorum(cluster.member(0)));
-            awaitTrue(() -> !guard.present());
+            Await.until(TIMEOUT, "no quorum", () -> !hasQuorum(cluster.member(0)));
+            Await.until(TIMEOUT, "the guard refusing", () -> !guard.present());
             assertThatThrownBy(() -> map.get("before")).isInstanceOf(SplitBrainProtectionException.class);
             assertThatThrownBy(() -> map.put("island", "write")).isInstanceOf(SplitBrainProtectionException.class);
             assertThatThrownBy(() -> cluster.member(0).getQueue("messages").offer("island item"))
@@ -66,22 +68,5 @@ class DataMemberQuorumTest {
 
     private static boolean hasQuorum(HazelcastInstance member) {
         return member.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME).hasMinimumSize();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 20 s").isLessThan(deadline);
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

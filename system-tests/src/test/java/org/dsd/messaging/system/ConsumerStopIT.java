@@ -7,6 +7,7 @@ import java.util.Set;
 
 import com.hazelcast.collection.IQueue;
 import org.dsd.messaging.system.LocalTopology.Instance;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,12 @@ class ConsumerStopIT {
                     assertThat(answer.status()).isEqualTo(201);
                     acknowledged.add(answer.json().at("/message/uuid").asText());
                 }
-                LocalTopology.await(Duration.ofSeconds(10), "the posts queued, none taken by a stopped consumer",
+                Await.until(Duration.ofSeconds(10), "the posts queued, none taken by a stopped consumer",
                         () -> queue.size() == POSTS_PER_ROUND);
 
                 topology.messages().forEach(Instance::start);
                 topology.messages().forEach(Instance::awaitReady);
-                LocalTopology.await(Duration.ofSeconds(30), "queue drained", queue::isEmpty);
+                Await.until(Duration.ofSeconds(30), "queue drained", queue::isEmpty);
             }
             FaultToleranceIT.assertConsumedOnceEach(topology.consumed(acknowledged.size()), Set.copyOf(acknowledged));
         }

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.hazelcast.collection.IQueue;
 import org.dsd.messaging.system.LocalTopology.Instance;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class FaultToleranceIT {
 
             // One of three cannot tell two dead members from a split that it is the small side of: it refuses.
             Instance last = topology.logging().get(2);
-            LocalTopology.await(Duration.ofSeconds(30), "the last member not ready",
+            Await.until(Duration.ofSeconds(30), "the last member not ready",
                     () -> Http.get(last.url() + "/actuator/health/readiness").status() == 503);
             Answer refused = Http.get(last.url() + "/logging");
             assertThat(refused.status()).isEqualTo(503);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.dsd.messaging.system.LocalTopology.Instance;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class KafkaQueueIT {
         try (LocalTopology topology = LocalTopology.seed("kafka", "--app.queue.uri=" + queueUri)) {
             // Until the consumer group has settled one instance may hold every partition: post until both serve.
             Set<String> acknowledged = new HashSet<>();
-            LocalTopology.await(Duration.ofSeconds(90), "both instances consuming", () -> {
+            Await.until(Duration.ofSeconds(90), "both instances consuming", () -> {
                 acknowledged.addAll(PostLoad.start(topology.facadeUrl(), "kafka-warm-up-" + acknowledged.size(), 2, 5)
                         .finish());
                 return topology.messages().stream()

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import com.hazelcast.client.HazelcastClient;
@@ -25,6 +24,7 @@ import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.HazelcastConfigs;
 import org.dsd.messaging.common.HazelcastProperties;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 
 /**
@@ -137,7 +137,7 @@ final class LocalTopology implements AutoCloseable {
         }
 
         void awaitReady() {
-            await(Duration.ofMinutes(3), name() + " ready", () -> {
+            Await.until(Duration.ofMinutes(3), name() + " ready", () -> {
                 if (!isAlive()) {
                     throw new AssertionError(name() + " exited; see " + LOGS.resolve(LocalTopology.this.name));
                 }
@@ -233,7 +233,7 @@ final class LocalTopology implements AutoCloseable {
     /** The uuids each messages instance lists, once {@code expected} are listed in all (or the wait ran out). */
     Map<Instance, List<String>> consumed(int expected) {
         Map<Instance, List<String>> consumed = new LinkedHashMap<>();
-        await(Duration.ofSeconds(90), expected + " messages consumed", () -> {
+        Await.until(Duration.ofSeconds(90), expected + " messages consumed", () -> {
             messages().forEach(instance ->
                     consumed.put(instance, Http.uuids(Http.get(instance.url() + "/messages").json())));
             return consumed.values().stream().mapToInt(List::size).sum() >= expected;
@@ -244,7 +244,7 @@ final class LocalTopology implements AutoCloseable {
     /** Waits until every live logging member reports its partitions backed up again. */
     void awaitClusterSafe() {
         Instance member = logging().stream().filter(Instance::isAlive).findFirst().orElseThrow();
-        await(Duration.ofMinutes(2), "cluster safe", () ->
+        Await.until(Duration.ofMinutes(2), "cluster safe", () ->
                 Http.get(member.url() + "/actuator/health").json().at("/components/clusterSafe/status")
                         .asText().equals("UP"));
     }
@@ -255,21 +255,6 @@ final class LocalTopology implements AutoCloseable {
 
     private String urls(String app) {
         return byApp(app).stream().map(Instance::url).collect(Collectors.joining(","));
-    }
-
-    static void await(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static String javaBinary() {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
 
@@ -74,13 +75,13 @@ final class PostLoad {
                 failure = String.valueOf(connectionFailed.getCause());
             }
             retried.merge(failure, 1, Integer::sum);
-            sleep(Duration.ofSeconds(1));
+            Await.pause(Duration.ofSeconds(1));
         }
     }
 
     /** Waits until {@code fraction} of all posts were answered for good. */
     void awaitProgress(double fraction) {
-        LocalTopology.await(Duration.ofMinutes(5), (int) (fraction * 100) + "% of the posts",
+        Await.until(Duration.ofMinutes(5), (int) (fraction * 100) + "% of the posts",
                 () -> done.get() >= total * fraction);
     }
 
@@ -120,14 +121,5 @@ final class PostLoad {
     /** Answers other than 201 that a client retried, by answer. */
     Map<String, Integer> retried() {
         return retried;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

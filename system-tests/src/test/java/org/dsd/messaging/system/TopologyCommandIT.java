@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +79,7 @@ class TopologyCommandIT {
         assertThat(topology("status").output()).containsPattern("logging-8083 +- +stopped")
                 .containsPattern("logging-8081 +\\d+ +running");
         // Health is DOWN (clusterSafe) while the survivors restore the dead member's backups, then UP again.
-        LocalTopology.await(Duration.ofSeconds(90), "logging-8081 UP again", () -> {
+        Await.until(Duration.ofSeconds(90), "logging-8081 UP again", () -> {
             try {
                 return topology("status").output().matches("(?s).*logging-8081 +\\d+ +running +UP.*");
             } catch (IOException | InterruptedException e) {
