@@ -10,6 +10,7 @@ import org.dsd.messaging.system.LocalTopology.Instance;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -22,7 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KafkaQueueIT {
 
-    private static final EmbeddedKafkaKraftBroker KAFKA = new EmbeddedKafkaKraftBroker(1, 4, "messages");
+    // A topic per test: a later test's consumer group must not find an earlier one's records and offsets.
+    private static final EmbeddedKafkaKraftBroker KAFKA = new EmbeddedKafkaKraftBroker(1, 4, "messages", "chaos");
+
+    @BeforeAll
+    static void startKafka() {
+        KAFKA.afterPropertiesSet();
+    }
 
     @AfterAll
     static void stopKafka() {
@@ -31,10 +38,7 @@ class KafkaQueueIT {
 
     @Test
     void aKilledMessagesInstanceLosesNothingAndBothInstancesGetAShare() throws Exception {
-        KAFKA.afterPropertiesSet();
-        String queueUri = "kafka:messages?brokers=" + KAFKA.getBrokersAsString()
-                + "&groupId=messages&autoOffsetReset=earliest&breakOnFirstError=true&sessionTimeoutMs=10000";
-        try (LocalTopology topology = LocalTopology.seed("kafka", "--app.queue.uri=" + queueUri)) {
+        try (LocalTopology topology = LocalTopology.seed("kafka", "--app.queue.uri=" + queueUri("messages"))) {
             // Until the consumer group has settled one instance may hold every partition: post until both serve.
             Set<String> acknowledged = new HashSet<>();
             Await.until(Duration.ofSeconds(90), "both instances consuming", () -> {
@@ -61,5 +65,19 @@ class KafkaQueueIT {
             FaultToleranceIT.assertConsumedOnceEach(consumed, acknowledged);
             consumed.forEach((instance, uuids) -> System.out.println(instance.name() + " consumed " + uuids.size()));
         }
+    }
+
+    /** The chaos run with the messages instances (Kafka's consumers) as the only targets; half as long. */
+    @Test
+    void killedAndFrozenConsumersLoseAndDoubleNothing() throws Exception {
+        try (LocalTopology topology = LocalTopology.seed("kafka-chaos", "--app.queue.uri=" + queueUri("chaos"))) {
+            ChaosRun.play(topology, topology.messages(), ChaosRun.DURATION.dividedBy(2));
+        }
+    }
+
+    /** The value the README gives, on the embedded broker. */
+    private static String queueUri(String topic) {
+        return "kafka:" + topic + "?brokers=" + KAFKA.getBrokersAsString()
+                + "&groupId=messages&autoOffsetReset=earliest&breakOnFirstError=true&sessionTimeoutMs=10000";
     }
 }

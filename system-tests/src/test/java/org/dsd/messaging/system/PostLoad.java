@@ -22,38 +22,48 @@ import org.dsd.messaging.testing.Http.Answer;
 
 /**
  * Clients that POST text messages to the facade as a careful user would: each message under an
- * {@code Idempotency-Key}, retried with that key after a 503 or a broken connection until it is acknowledged.
- * Records the uuid of every acknowledged message and every answer that was not a 201.
+ * {@code Idempotency-Key}, retried with that key after any answer but 201 or a broken connection until it is
+ * acknowledged (or two minutes have passed: longer than any single failure takes to heal). Records the uuid of
+ * every acknowledged message by its text, the texts never acknowledged, and every answer that was not a 201.
  */
 final class PostLoad {
 
-    // About half a minute of retrying: longer than any single failure takes to heal.
-    private static final int MAX_TRIES = 30;
+    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(2);
 
-    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
     private final Queue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> retried = new ConcurrentHashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final ExecutorService pool;
     private final List<Future<?>> clients = new ArrayList<>();
     private final int total;
+    private volatile boolean stopped;
 
-    private PostLoad(String facadeUrl, String prefix, int clients, int postsPerClient) {
-        this.total = clients * postsPerClient;
+    private PostLoad(String facadeUrl, String prefix, int clients, int postsPerClient, Duration pace) {
+        this.total = (int) Math.min(Integer.MAX_VALUE, (long) clients * postsPerClient);
         this.pool = Executors.newFixedThreadPool(clients);
         for (int c = 0; c < clients; c++) {
             int client = c;
             this.clients.add(pool.submit(() -> {
-                for (int i = 0; i < postsPerClient; i++) {
+                for (int i = 0; i < postsPerClient && !stopped; i++) {
                     post(facadeUrl, prefix + "-" + client + "-" + i);
                     done.incrementAndGet();
+                    Await.pause(pace);
                 }
             }));
         }
     }
 
+    /** {@code clients} clients posting {@code postsPerClient} messages each, one after another. */
     static PostLoad start(String facadeUrl, String prefix, int clients, int postsPerClient) {
-        return new PostLoad(facadeUrl, prefix, clients, postsPerClient);
+        return new PostLoad(facadeUrl, prefix, clients, postsPerClient, Duration.ZERO);
+    }
+
+    /** {@code clients} clients posting a message each {@code pace} after the last was answered, until stopped. */
+    static PostLoad untilStopped(String facadeUrl, String prefix, int clients, Duration pace) {
+        return new PostLoad(facadeUrl, prefix, clients, Integer.MAX_VALUE, pace);
     }
 
     private void post(String facadeUrl, String text) {
@@ -61,12 +71,14 @@ final class PostLoad {
                 .POST(HttpRequest.BodyPublishers.ofString(text))
                 .header("Content-Type", "text/plain")
                 .header("Idempotency-Key", "key-" + text);
-        for (int attempt = 1; attempt <= MAX_TRIES; attempt++) {
+        long giveUpAt = System.nanoTime() + GIVE_UP_AFTER.toNanos();
+        while (System.nanoTime() < giveUpAt) {
             String failure;
+            requests.incrementAndGet();
             try {
                 Answer answer = Http.send(request);
                 if (answer.status() == 201) {
-                    acknowledged.add(answer.json().at("/message/uuid").asText());
+                    acknowledged.put(text, answer.json().at("/message/uuid").asText());
                     acknowledgedAt.add(System.nanoTime());
                     return;
                 }
@@ -77,6 +89,7 @@ final class PostLoad {
             retried.merge(failure, 1, Integer::sum);
             Await.pause(Duration.ofSeconds(1));
         }
+        unacknowledged.add(text);
     }
 
     /** Waits until {@code fraction} of all posts were answered for good. */
@@ -96,20 +109,51 @@ final class PostLoad {
         } finally {
             pool.shutdown();
         }
-        return acknowledged;
+        return acknowledgedSoFar();
+    }
+
+    /** No client starts another message; each one still retries the message it is posting. */
+    void stop() {
+        stopped = true;
     }
 
     /** The uuids acknowledged so far. */
     Set<String> acknowledgedSoFar() {
-        return Set.copyOf(acknowledged);
+        return Set.copyOf(acknowledged.values());
+    }
+
+    /** The uuid each acknowledged message's text was acknowledged with. */
+    Map<String, String> acknowledgedByText() {
+        return Map.copyOf(acknowledged);
+    }
+
+    /** The texts of the messages whose client gave up on them. */
+    Set<String> unacknowledged() {
+        return Set.copyOf(unacknowledged);
+    }
+
+    /** Every POST sent, retries included. */
+    int requests() {
+        return requests.get();
+    }
+
+    /** The times (System.nanoTime) of the acknowledgements, in order. */
+    List<Long> acknowledgementTimes() {
+        return acknowledgedAt.stream().sorted().toList();
     }
 
     /** The longest time between two acknowledgements: how long no POST was accepted at all. */
     Duration longestWithoutAcknowledgement() {
-        List<Long> times = acknowledgedAt.stream().sorted().toList();
+        return longestGap(acknowledgementTimes(), Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** The longest time between two acknowledgements (in {@code times}, sorted) overlapping [from, to]. */
+    static Duration longestGap(List<Long> times, long from, long to) {
         long longest = 0;
         for (int i = 1; i < times.size(); i++) {
-            longest = Math.max(longest, times.get(i) - times.get(i - 1));
+            if (times.get(i) >= from && times.get(i - 1) <= to) {
+                longest = Math.max(longest, times.get(i) - times.get(i - 1));
+            }
         }
         return Duration.ofNanos(longest);
     }

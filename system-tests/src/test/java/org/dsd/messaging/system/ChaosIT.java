@@ -1,0 +1,24 @@
+package org.dsd.messaging.system;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dsd.messaging.system.LocalTopology.Instance;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chaos run on the seed topology with its default queue: any instance of any service is killed or frozen,
+ * one at a time. (The Kafka variant is in {@link KafkaQueueIT}.)
+ */
+class ChaosIT {
+
+    @Test
+    void killedAndFrozenInstancesOfEveryServiceLoseDoubleAndStaleNothing() throws Exception {
+        try (LocalTopology topology = LocalTopology.seed("chaos")) {
+            List<Instance> everyInstance = new ArrayList<>(topology.logging());
+            everyInstance.addAll(topology.messages());
+            everyInstance.add(topology.facade());
+            ChaosRun.play(topology, everyInstance, ChaosRun.DURATION);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.dsd.messaging.system;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.dsd.messaging.system.LocalTopology.Instance;
+import org.dsd.messaging.system.Nemesis.Fault;
+import org.dsd.messaging.testing.Await;
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A bounded, Jepsen-style chaos run on a {@link LocalTopology}: 8 clients post under load and retry with their
+ * Idempotency-Key on any error, readers ask for the logged messages, and a {@link Nemesis} kills and freezes
+ * instances. Once the load stopped, every fault healed and the queue drained, the history is checked: every
+ * acknowledged message is logged exactly once and consumed exactly once, one never acknowledged at most once, and
+ * no list answered during the run missed a message acknowledged before it was asked.
+ */
+final class ChaosRun {
+
+    /** How long the nemesis strikes; {@code -Dchaos.seconds=1800} (Maven property) makes it a soak. */
+    static final Duration DURATION = Duration.ofSeconds(Long.getLong("chaos.seconds", 180));
+
+    private static final int CLIENTS = 8;
+    private static final Duration CLIENT_PACE = Duration.ofMillis(100);
+    private static final int READERS = 2;
+
+    private ChaosRun() {
+    }
+
+    /** Plays the run against {@code targets}, prints its figures and asserts the guarantees. */
+    static void play(LocalTopology topology, List<Instance> targets, Duration duration) throws Exception {
+        long seed = Long.getLong("chaos.seed", System.nanoTime());
+        long began = System.nanoTime();
+        PostLoad load = PostLoad.untilStopped(topology.facadeUrl(), "chaos", CLIENTS, CLIENT_PACE);
+        List<String> listUrls = Stream.concat(topology.logging().stream().map(i -> i.url() + "/logging"),
+                Stream.of(topology.facadeUrl())).toList();
+        ListReaders readers = ListReaders.start(listUrls, load, READERS);
+        Nemesis nemesis = new Nemesis(topology, targets, seed);
+        nemesis.runUntil(began + duration.toNanos()).join();
+        load.stop();
+        load.finish();
+        readers.stop();
+        Duration ran = Duration.ofNanos(System.nanoTime() - began);
+
+        topology.awaitClusterSafe();
+        Map<String, String> acknowledged = load.acknowledgedByText();
+        Set<String> acknowledgedUuids = new HashSet<>(acknowledged.values());
+        List<JsonNode> logged = new ArrayList<>();
+        Answer list = Http.get(topology.logging().get(0).url() + "/logging");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        list.json().forEach(logged::add);
+        List<String> loggedUuids = logged.stream().map(message -> message.get("uuid").asText()).toList();
+        Set<String> lost = new HashSet<>(acknowledgedUuids);
+        loggedUuids.forEach(lost::remove);
+        List<String> loggedTwice = twice(logged, message -> message.get("msg").asText());
+        Set<String> unacknowledgedLogged = new HashSet<>(load.unacknowledged());
+        unacknowledgedLogged.retainAll(logged.stream().map(message -> message.get("msg").asText()).toList());
+
+        List<String> consumed = drained(topology, acknowledgedUuids);
+        Set<String> notConsumed = new HashSet<>(acknowledgedUuids);
+        consumed.forEach(notConsumed::remove);
+        List<String> consumedTwice = twice(consumed, Function.identity());
+        Answer afterwards = Http.post(topology.facadeUrl(), "text/plain", "after the chaos");
+
+        System.out.printf("chaos run (seed %d) of %s against %s:%n"
+                        + "  faults by service %s%n"
+                        + "  %d POSTs sent (retries included), %d messages acknowledged, %d given up (%d of them "
+                        + "logged); longest time with no POST accepted %s%n"
+                        + "  lost %d, logged twice %d, consumed twice %d, acknowledged but not consumed %d%n"
+                        + "  lists read during the run: %d answered, %d refused, stale %d, with a uuid twice %d%n"
+                        + "  retried answers %s%n",
+                seed, ran, targets.stream().map(Instance::name).toList(), nemesis.byService(), load.requests(),
+                acknowledged.size(), load.unacknowledged().size(), unacknowledgedLogged.size(),
+                load.longestWithoutAcknowledgement(), lost.size(), loggedTwice.size(), consumedTwice.size(),
+                notConsumed.size(), readers.answered(), readers.refused(), readers.stale().size(),
+                readers.doubled().size(), load.retried());
+        List<Long> acks = load.acknowledgementTimes();
+        for (Fault fault : nemesis.faults()) {
+            System.out.printf("  %-36s at %4ds, healed after %5.1fs, longest time with no POST accepted %5.1fs%n",
+                    fault, Duration.ofNanos(fault.began() - began).toSeconds(), fault.lasted().toMillis() / 1000.0,
+                    PostLoad.longestGap(acks, fault.began(), fault.healed()).toMillis() / 1000.0);
+        }
+
+        assertThat(nemesis.faults()).as("faults").isNotEmpty();
+        assertThat(lost).as("acknowledged, not logged").isEmpty();
+        assertThat(loggedTwice).as("logged twice").isEmpty();
+        assertThat(readers.stale()).as("stale lists").isEmpty();
+        assertThat(readers.doubled()).as("lists with a uuid twice").isEmpty();
+        assertThat(notConsumed).as("acknowledged, not consumed").isEmpty();
+        assertThat(consumedTwice).as("consumed twice").isEmpty();
+        // Every single fault heals within the clients' two minutes of retrying: none should have given up.
+        assertThat(load.unacknowledged()).as("messages whose client gave up").isEmpty();
+        assertThat(afterwards.status()).as("a POST once all is healed: " + afterwards.body()).isEqualTo(201);
+    }
+
+    /** Every uuid the messages instances list, once all of {@code acknowledged} are (or three minutes passed). */
+    private static List<String> drained(LocalTopology topology, Set<String> acknowledged) {
+        List<String> consumed = new ArrayList<>();
+        try {
+            Await.until(Duration.ofMinutes(3), "the queue drained", () -> {
+                consumed.clear();
+                topology.messages().forEach(instance ->
+                        consumed.addAll(Http.uuids(Http.get(instance.url() + "/messages").json())));
+                return new HashSet<>(consumed).containsAll(acknowledged);
+            });
+        } catch (AssertionError notAll) {
+            // reported by the caller, with the figures
+        }
+        return consumed;
+    }
+
+    /** The keys that occur more than once among {@code items}. */
+    private static <T> List<String> twice(List<T> items, Function<T, String> key) {
+        return items.stream().collect(Collectors.groupingBy(key, Collectors.counting())).entrySet().stream()
+                .filter(entry -> entry.getValue() > 1).map(Map.Entry::getKey).toList();
+    }
+}
