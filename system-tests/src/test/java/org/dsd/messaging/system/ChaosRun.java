@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -38,15 +39,19 @@ final class ChaosRun {
     private ChaosRun() {
     }
 
-    /** Plays the run against {@code targets}, prints its figures and asserts the guarantees. */
-    static void play(LocalTopology topology, List<Instance> targets, Duration duration) throws Exception {
+    /**
+     * Plays the run against {@code targets} (killed, or frozen where {@code mayFreeze}), prints its figures and
+     * asserts the guarantees.
+     */
+    static void play(LocalTopology topology, List<Instance> targets, Predicate<Instance> mayFreeze, Duration duration)
+            throws Exception {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         long began = System.nanoTime();
         PostLoad load = PostLoad.untilStopped(topology.facadeUrl(), "chaos", CLIENTS, CLIENT_PACE);
         List<String> listUrls = Stream.concat(topology.logging().stream().map(i -> i.url() + "/logging"),
                 Stream.of(topology.facadeUrl())).toList();
         ListReaders readers = ListReaders.start(listUrls, load, READERS);
-        Nemesis nemesis = new Nemesis(topology, targets, seed);
+        Nemesis nemesis = new Nemesis(topology, targets, mayFreeze, seed);
         nemesis.runUntil(began + duration.toNanos()).join();
         load.stop();
         load.finish();

@@ -67,11 +67,11 @@ class KafkaQueueIT {
         }
     }
 
-    /** The chaos run with the messages instances (Kafka's consumers) as the only targets; half as long. */
+    /** The chaos run killing the messages instances (Kafka's consumers) only; half as long. */
     @Test
-    void killedAndFrozenConsumersLoseAndDoubleNothing() throws Exception {
+    void killedConsumersLoseAndDoubleNothing() throws Exception {
         try (LocalTopology topology = LocalTopology.seed("kafka-chaos", "--app.queue.uri=" + queueUri("chaos"))) {
-            ChaosRun.play(topology, topology.messages(), ChaosRun.DURATION.dividedBy(2));
+            ChaosRun.play(topology, topology.messages(), instance -> false, ChaosRun.DURATION.dividedBy(2));
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.dsd.messaging.system.LocalTopology.Instance;
@@ -14,8 +15,9 @@ import org.dsd.messaging.testing.Await;
 
 /**
  * The chaos run's adversary, one fault at a time: every 10-15 s it picks an instance at random and either kills
- * it (-9) and restarts it, or freezes it (SIGSTOP) for 5-60 s and resumes it; then waits until that instance is
- * ready again. A logging member is hit only once the cluster is safe again, so no data has a single copy left.
+ * it (-9) and restarts it, or (if it may be frozen) freezes it (SIGSTOP) for 5-60 s and resumes it; then waits
+ * until that instance is ready again. A logging member is hit only once the cluster is safe again, so no data
+ * has a single copy left.
  */
 final class Nemesis {
 
@@ -36,12 +38,14 @@ final class Nemesis {
 
     private final LocalTopology topology;
     private final List<Instance> targets;
+    private final Predicate<Instance> mayFreeze;
     private final Random random;
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
 
-    Nemesis(LocalTopology topology, List<Instance> targets, long seed) {
+    Nemesis(LocalTopology topology, List<Instance> targets, Predicate<Instance> mayFreeze, long seed) {
         this.topology = topology;
         this.targets = targets;
+        this.mayFreeze = mayFreeze;
         this.random = new Random(seed);
     }
 
@@ -68,7 +72,7 @@ final class Nemesis {
         }
         long began = System.nanoTime();
         String kind;
-        if (random.nextBoolean()) {
+        if (!mayFreeze.test(target) || random.nextBoolean()) {
             kind = "kill";
             target.kill();
             target.start();
