@@ -4,7 +4,9 @@ import java.util.Map;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.CamelContext;
 import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -14,15 +16,31 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Errors raised before a Camel route runs (unknown path, wrong method, ...) get the same JSON body as
  * the routes' own errors, instead of Spring Boot's default error page.
+ *
+ * <p>The web server accepts requests a moment before Camel has started the routes that serve them, and a moment
+ * after it has stopped them. A request then finds no route: it gets 503 with {@code Retry-After}, not a 404 that
+ * would tell a client (or the facade, which passes a logging instance's 4xx on) that the path does not exist.
  */
 @RestController
 public class JsonErrorController implements ErrorController {
+
+    static final String NOT_SERVING = "starting up or shutting down: retry later";
+
+    private final CamelContext camel;
+
+    public JsonErrorController(CamelContext camel) {
+        this.camel = camel;
+    }
 
     @RequestMapping("${server.error.path:/error}")
     public ResponseEntity<Map<String, String>> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+        if (!camel.isStarted() && (status == HttpStatus.NOT_FOUND || status == HttpStatus.METHOD_NOT_ALLOWED)) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                    .contentType(MediaType.APPLICATION_JSON).body(JsonReplies.errorBody(NOT_SERVING));
+        }
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(JsonReplies.errorBody(reason(status, request)));
