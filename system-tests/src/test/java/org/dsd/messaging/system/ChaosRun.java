@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.dsd.messaging.system.LocalTopology.Instance;
 import org.dsd.messaging.system.Nemesis.Fault;
 import org.dsd.messaging.testing.Await;
@@ -61,16 +60,15 @@ final class ChaosRun {
         topology.awaitClusterSafe();
         Map<String, String> acknowledged = load.acknowledgedByText();
         Set<String> acknowledgedUuids = new HashSet<>(acknowledged.values());
-        List<JsonNode> logged = new ArrayList<>();
         Answer list = Http.get(topology.logging().get(0).url() + "/logging");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
-        list.json().forEach(logged::add);
-        List<String> loggedUuids = logged.stream().map(message -> message.get("uuid").asText()).toList();
+        List<String> loggedTexts = new ArrayList<>();
+        list.json().forEach(message -> loggedTexts.add(message.get("msg").asText()));
         Set<String> lost = new HashSet<>(acknowledgedUuids);
-        loggedUuids.forEach(lost::remove);
-        List<String> loggedTwice = twice(logged, message -> message.get("msg").asText());
+        Http.uuids(list.json()).forEach(lost::remove);
+        List<String> loggedTwice = twice(loggedTexts, Function.identity());
         Set<String> unacknowledgedLogged = new HashSet<>(load.unacknowledged());
-        unacknowledgedLogged.retainAll(logged.stream().map(message -> message.get("msg").asText()).toList());
+        unacknowledgedLogged.retainAll(loggedTexts);
 
         List<String> consumed = drained(topology, acknowledgedUuids);
         Set<String> notConsumed = new HashSet<>(acknowledgedUuids);
