@@ -14,6 +14,7 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Http;

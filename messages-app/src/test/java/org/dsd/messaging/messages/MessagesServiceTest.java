@@ -11,9 +11,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.hazelcast.collection.IQueue;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
@@ -27,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.apache.camel.builder.Builder.bodyAs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * goes to exactly one of them.
  */
 @CamelSpringBootTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"app.messages.redelivery.grace=2s", "app.messages.redelivery.period=1s"})
 class MessagesServiceTest {
 
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(3);
@@ -168,5 +173,30 @@ class MessagesServiceTest {
         assertThat(consumed.matches(30, TimeUnit.SECONDS)).isTrue();
         assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json())).contains(uuid);
         assertThat(queue).isEmpty();
+    }
+
+    @Test
+    void aLoggedMessageTheQueueLostIsQueuedAgainAndOneThatArrivedIsNot() throws Exception {
+        HazelcastInstance member = CLUSTER.member(0);
+        IMap<String, StoredMessage> logged = member.getMap("messages");
+        long loggedAt = member.getCluster().getClusterTime();
+        String lost = UUID.randomUUID().toString();
+        String arrived = UUID.randomUUID().toString();
+        NotifyBuilder arrivedTwice = new NotifyBuilder(camel).fromRoute("messages-consume")
+                .filter(bodyAs(String.class).contains(arrived)).whenDone(2).create();
+        NotifyBuilder lostTwice = new NotifyBuilder(camel).fromRoute("messages-consume")
+                .filter(bodyAs(String.class).contains(lost)).whenDone(2).create();
+
+        logged.put(lost, new StoredMessage(lost, "logged, then lost by the queue", loggedAt));
+        logged.put(arrived, new StoredMessage(arrived, "logged and queued", loggedAt));
+        member.getQueue("messages").put("{\"uuid\":\"" + arrived + "\",\"msg\":\"logged and queued\"}");
+
+        Await.until(Duration.ofSeconds(30), "the lost message consumed",
+                () -> Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json()).contains(lost));
+        // A few more looks (one a second, 2 s after logging): neither message is queued again.
+        assertThat(arrivedTwice.matches(3, TimeUnit.SECONDS)).as("the consumed message queued again").isFalse();
+        assertThat(lostTwice.matches(1, TimeUnit.SECONDS)).as("the lost message queued twice").isFalse();
+        assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json()))
+                .containsOnlyOnce(lost, arrived);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.common.UserMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,6 +2,7 @@ package org.dsd.messaging.messages;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.UUID;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,9 +12,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param instanceId      who this instance is in the record of consumed messages: an instance restarted under
  *                        the same id lists what it consumed before. Default: its host and HTTP port
  * @param consumedMapName the Hazelcast map that records, per message uuid, which instance consumed it
+ * @param loggedMapName   the logging instances' map ({@code app.logging.map-name}): what must reach a consumer
+ * @param redelivery      how often, and after how long, a logged message nobody consumed is queued again
  */
 @ConfigurationProperties("app.messages")
-public record MessagesProperties(String instanceId, @DefaultValue("consumed-messages") String consumedMapName) {
+public record MessagesProperties(String instanceId,
+                                 @DefaultValue("consumed-messages") String consumedMapName,
+                                 @DefaultValue("messages") String loggedMapName,
+                                 @DefaultValue Redelivery redelivery) {
+
+    /**
+     * @param period how often the oldest messages instance compares the two maps
+     * @param grace  how old a logged message must be before its absence counts: longer than a message takes
+     *               from the logging map onto the queue
+     */
+    public record Redelivery(@DefaultValue("5s") Duration period, @DefaultValue("30s") Duration grace) {
+    }
 
     /** {@link #instanceId()}, else the address this instance serves on (its host name when it is every address). */
     public String instanceId(String serverAddress, int serverPort) throws UnknownHostException {

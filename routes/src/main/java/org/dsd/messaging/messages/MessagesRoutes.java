@@ -1,8 +1,11 @@
 package org.dsd.messaging.messages;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.hazelcast.core.HazelcastInstance;
+import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.QueueProperties;
@@ -16,16 +19,21 @@ import org.springframework.stereotype.Component;
  * The queue delivers at least once; recording each uuid once in the cluster makes the effect exactly once.
  */
 @Component
-@EnableConfigurationProperties(QueueProperties.class)
+@EnableConfigurationProperties({QueueProperties.class, MessagesProperties.class})
 public class MessagesRoutes extends RouteBuilder {
 
     private final QueueProperties queue;
+    private final MessagesProperties properties;
+    private final HazelcastInstance hazelcast;
     private final ConsumedMessages consumed;
     private final JsonReplies replies;
     private final QuorumGuard quorum;
 
-    public MessagesRoutes(QueueProperties queue, ConsumedMessages consumed, JsonReplies replies, QuorumGuard quorum) {
+    public MessagesRoutes(QueueProperties queue, MessagesProperties properties, HazelcastInstance hazelcast,
+                          ConsumedMessages consumed, JsonReplies replies, QuorumGuard quorum) {
         this.queue = queue;
+        this.properties = properties;
+        this.hazelcast = hazelcast;
         this.consumed = consumed;
         this.replies = replies;
         this.quorum = quorum;
@@ -50,11 +58,32 @@ public class MessagesRoutes extends RouteBuilder {
                         .log(LoggingLevel.DEBUG, "dropped a second delivery of ${body.uuid}")
                 .end();
 
+        Endpoint consumerEndpoint = endpoint(queue.consumeUri());
+        if (consumerEndpoint instanceof HazelcastSedaEndpoint hazelcastQueue) {
+            redeliverLostMessages(hazelcastQueue.getConfiguration().getQueueName());
+        }
+
         rest("/messages")
                 .get().id("messages-list-rest").to("direct:messages-list");
 
         from("direct:messages-list").routeId("messages-list").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(quorum, "ensurePresent")
                 .process(exchange -> replies.reply(exchange, 200, consumed.list()));
+    }
+
+    /** The Hazelcast queue can lose an item ({@link UnconsumedMessages}); Kafka keeps what it acknowledged. */
+    private void redeliverLostMessages(String queueName) {
+        UnconsumedMessages unconsumed = new UnconsumedMessages(hazelcast, properties, queueName);
+        from("timer:messages-redeliver?period=" + properties.redelivery().period().toMillis())
+                .routeId("messages-redeliver")
+                .filter(method(quorum, "present"))
+                .setBody(method(unconsumed, "lost"))
+                .split(body()).stopOnException()
+                    .marshal().json()
+                    .convertBodyTo(String.class)
+                    .to("hazelcast-queue:" + queueName + "?hazelcastInstance=#hazelcastInstance&defaultOperation=add")
+                        .id("queue-redeliver")
+                .end()
+                .bean(unconsumed, "requeued");
     }
 }

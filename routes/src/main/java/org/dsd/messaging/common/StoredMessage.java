@@ -1,6 +1,4 @@
-package org.dsd.messaging.logging;
-
-import org.dsd.messaging.common.UserMessage;
+package org.dsd.messaging.common;
 
 /**
  * A message as the distributed map keeps it. {@code acceptedAt} is Hazelcast cluster time, the same clock on

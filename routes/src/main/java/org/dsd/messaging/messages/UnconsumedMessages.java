@@ -1,0 +1,89 @@
+package org.dsd.messaging.messages;
+
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import org.dsd.messaging.common.StoredMessage;
+import org.dsd.messaging.common.UserMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the messages the Hazelcast queue lost, for the {@code messages-redeliver} route to queue them again.
+ *
+ * <p>The facade logs a message before it queues it: the logging map holds everything that must reach a consumer,
+ * {@link ConsumedMessages} everything that did. A message logged more than a grace period ago and not consumed,
+ * while the queue is empty so that nothing is on its way, was lost on the way. The chaos run saw this: a consumer
+ * cut off from the cluster for a moment held an item in a queue transaction that neither committed nor rolled back.
+ * Queuing such a message again is safe: should the first delivery still arrive, the record drops the second.
+ *
+ * <p>Only the oldest messages instance looks, so that two instances do not queue the same message twice. A look
+ * covers what was logged since the oldest message not yet seen consumed; the route calls it from one thread.
+ */
+public class UnconsumedMessages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnconsumedMessages.class);
+    private static final String ACCEPTED_AT = "acceptedAt";
+
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, StoredMessage> logged;
+    private final IMap<String, ConsumedMessage> consumed;
+    private final String queueName;
+    private final long graceMillis;
+    /** Cluster time before which every logged message has been seen consumed. */
+    private long consumedBefore;
+    /** What {@link #consumedBefore} becomes once the last look's messages are back on the queue. */
+    private long lookedBefore;
+    private boolean indexed;
+
+    public UnconsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties, String queueName) {
+        this.hazelcast = hazelcast;
+        this.logged = hazelcast.getMap(properties.loggedMapName());
+        this.consumed = hazelcast.getMap(properties.consumedMapName());
+        this.queueName = queueName;
+        this.graceMillis = properties.redelivery().grace().toMillis();
+    }
+
+    /** The messages logged over the grace period ago that no instance consumed, oldest first. */
+    public List<UserMessage> lost() {
+        lookedBefore = consumedBefore;
+        if (!isOldestConsumer() || !hazelcast.getQueue(queueName).isEmpty()) {
+            return List.of();
+        }
+        if (!indexed) {
+            // On first use, as ConsumedMessages does: a look then reads only the messages logged since the last one.
+            logged.addIndex(IndexType.SORTED, ACCEPTED_AT);
+            indexed = true;
+        }
+        long horizon = hazelcast.getCluster().getClusterTime() - graceMillis;
+        Set<String> missing = new HashSet<>(logged.keySet(Predicates.and(
+                Predicates.greaterEqual(ACCEPTED_AT, consumedBefore), Predicates.lessThan(ACCEPTED_AT, horizon))));
+        missing.removeAll(consumed.getAll(missing).keySet());
+        List<StoredMessage> lost = logged.getAll(missing).values().stream()
+                .sorted(Comparator.comparingLong(StoredMessage::acceptedAt)).toList();
+        lookedBefore = lost.isEmpty() ? horizon : lost.get(0).acceptedAt();
+        if (!lost.isEmpty()) {
+            LOG.warn("{} logged messages never reached a consumer, queueing them again: {}", lost.size(),
+                    lost.stream().map(StoredMessage::uuid).toList());
+        }
+        return lost.stream().map(StoredMessage::toUserMessage).toList();
+    }
+
+    /** The messages of the last look are back on the queue: the next look starts from the oldest of them. */
+    public void requeued() {
+        consumedBefore = lookedBefore;
+    }
+
+    private boolean isOldestConsumer() {
+        // Members are listed oldest first; the messages instances are the cluster's only lite members.
+        return hazelcast.getCluster().getMembers().stream().filter(Member::isLiteMember).findFirst()
+                .map(Member::localMember).orElse(false);
+    }
+}
