@@ -30,6 +30,8 @@ public final class HazelcastConfigs {
         // A write whose backup never confirmed (its member froze or died meanwhile) fails instead of passing for
         // done after the backup timeout: the caller retries it, and what is acknowledged exists on two members.
         config.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+        // The map's and the queue's statistics as MBeans, for Hawtio and Jolokia.
+        config.setProperty("hazelcast.jmx", "true");
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(properties.port()).setPortAutoIncrement(true).setPortCount(100);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.dsd.messaging.common.HazelcastProperties;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 /**
  * The seed topology as real processes: {@code java -jar} of the built app jars on free loopback ports, on a
  * cluster name and Hazelcast ports of its own. Every process it started is killed on {@link #close()}, and
@@ -44,6 +47,8 @@ final class LocalTopology implements AutoCloseable {
     private final String name;
     private final List<String> extraArgs;
     private final String clusterName = "system-test-" + UUID.randomUUID();
+    /** The management login of every instance (user {@code user}), as {@code ./topology} sets one for all. */
+    private final String managementPassword = UUID.randomUUID().toString();
     private final List<Instance> instances = new ArrayList<>();
     private final List<HazelcastInstance> clients = new ArrayList<>();
     private final Thread killOnExit = new Thread(this::killAll);
@@ -63,6 +68,15 @@ final class LocalTopology implements AutoCloseable {
 
         String url() {
             return "http://127.0.0.1:" + port;
+        }
+
+        /** Hawtio, Jolokia and metrics: the app's port + 1000, behind the login. */
+        int managementPort() {
+            return port + 1000;
+        }
+
+        String managementUrl() {
+            return "http://127.0.0.1:" + managementPort();
         }
 
         String name() {
@@ -91,8 +105,11 @@ final class LocalTopology implements AutoCloseable {
             try {
                 Files.createDirectories(LOGS.resolve(LocalTopology.this.name));
                 File log = LOGS.resolve(LocalTopology.this.name).resolve(name() + ".log").toFile();
-                process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+                builder.environment().put("SPRING_SECURITY_USER_NAME", "user");
+                builder.environment().put("SPRING_SECURITY_USER_PASSWORD", managementPassword);
+                process = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -194,6 +211,10 @@ final class LocalTopology implements AutoCloseable {
         instances.add(new Instance(app, freePort(), memberPort));
     }
 
+    List<Instance> all() {
+        return List.copyOf(instances);
+    }
+
     List<Instance> logging() {
         return byApp("logging");
     }
@@ -272,16 +293,30 @@ final class LocalTopology implements AutoCloseable {
      * Linux), where an outgoing connection of another process could otherwise take it while its instance is down;
      * never one handed out before in this JVM, whose instance may not have bound it yet.
      */
+    String managementPassword() {
+        return managementPassword;
+    }
+
+    /** The value of an {@code Authorization} header with the management login. */
+    String managementLogin() {
+        return "Basic " + Base64.getEncoder().encodeToString(("user:" + managementPassword).getBytes(UTF_8));
+    }
+
+    /** A free port whose management port (+1000) is free too. */
     private static int freePort() {
         while (true) {
-            int port = 20_000 + RANDOM.nextInt(10_000);
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                if (HANDED_OUT.add(port)) {
-                    return port;
-                }
-            } catch (IOException inUse) {
-                // try another
+            int port = 20_000 + RANDOM.nextInt(9_000);
+            if (isFree(port) && isFree(port + 1000) && HANDED_OUT.add(port)) {
+                return port;
             }
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket ignored = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException inUse) {
+            return false;
         }
     }
 

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -25,7 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class TopologyCommandIT {
 
     private static final Path ROOT = Path.of(System.getProperty("topology.root", ".."));
-    private static final List<Integer> SEED_PORTS = List.of(8080, 8081, 8082, 8083, 8084, 8085, 5701, 5702, 5703);
+    private static final List<Integer> SEED_PORTS = List.of(8080, 8081, 8082, 8083, 8084, 8085, 5701, 5702, 5703,
+            9080, 9081, 9082, 9083, 9084, 9085);
 
     private record Run(int exitCode, String output) {
     }
@@ -33,7 +39,11 @@ class TopologyCommandIT {
     private static Run topology(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("topology").toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        // The management login comes from .run/management-password, not from the developer's environment.
+        builder.environment().remove("SPRING_SECURITY_USER_NAME");
+        builder.environment().remove("SPRING_SECURITY_USER_PASSWORD");
+        Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(6, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -73,6 +83,18 @@ class TopologyCommandIT {
 
         Answer posted = Http.post("http://127.0.0.1:8080/facade", "application/x-www-form-urlencoded", "msg=hello");
         assertThat(posted.status()).isEqualTo(201);
+
+        // One generated management password for every console, where the output says.
+        assertThat(start.output()).contains("http://127.0.0.1:9080/actuator/hawtio", ".run/management-password");
+        String password = Files.readString(ROOT.resolve(".run/management-password")).strip();
+        assertThat(password).hasSizeGreaterThanOrEqualTo(20);
+        String login = "Basic " + Base64.getEncoder().encodeToString(("user:" + password).getBytes(UTF_8));
+        for (int managementPort = 9080; managementPort <= 9085; managementPort++) {
+            String jolokia = "http://127.0.0.1:" + managementPort + "/actuator/jolokia/version";
+            assertThat(Http.get(jolokia).status()).isEqualTo(401);
+            assertThat(Http.send(HttpRequest.newBuilder(URI.create(jolokia)).header("Authorization", login)).status())
+                    .as(jolokia + " with the login").isEqualTo(200);
+        }
 
         Run kill = topology("kill", "logging-8083");
         assertThat(kill.output()).contains("killed logging-8083");

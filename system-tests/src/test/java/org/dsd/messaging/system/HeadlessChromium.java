@@ -1,0 +1,100 @@
+package org.dsd.messaging.system;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import org.dsd.messaging.testing.Await;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The Debian chromium, headless, driven through its chromedriver. Selenium would otherwise download a browser and a
+ * driver, which a machine without internet access cannot; the packages are installed here when missing.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+    private static final File BROWSER = new File("/usr/bin/chromium");
+    private static final File DRIVER = new File("/usr/bin/chromedriver");
+
+    private final WebDriver driver;
+
+    private HeadlessChromium(WebDriver driver) {
+        this.driver = driver;
+    }
+
+    static HeadlessChromium start() throws IOException, InterruptedException {
+        installIfMissing();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BROWSER);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--window-size=1400,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
+                .usingAnyFreePort().build();
+        return new HeadlessChromium(new ChromeDriver(service, options));
+    }
+
+    private static void installIfMissing() throws IOException, InterruptedException {
+        if (BROWSER.canExecute() && DRIVER.canExecute()) {
+            return;
+        }
+        ProcessBuilder install = new ProcessBuilder("bash", "-c",
+                "apt-get update -qq && apt-get install -y -qq chromium chromium-driver")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        install.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process process = install.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0 || !DRIVER.canExecute()) {
+            throw new AssertionError("chromium and chromedriver are missing and could not be installed: "
+                    + "apt-get install chromium chromium-driver");
+        }
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    /** Fills the Spring Security login form the browser was sent to, and sends it. */
+    void logIn(String user, String password) {
+        driver.findElement(By.name("username")).sendKeys(user);
+        driver.findElement(By.name("password")).sendKeys(password);
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    String currentUrl() {
+        return driver.getCurrentUrl();
+    }
+
+    /** Waits until the page's visible text holds every one of {@code texts}. */
+    void awaitText(Duration timeout, String... texts) {
+        Await.until(timeout, "the page showing " + String.join(", ", texts), () -> {
+            try {
+                String shown = driver.findElement(By.tagName("body")).getText();
+                return Arrays.stream(texts).allMatch(shown::contains);
+            } catch (WebDriverException stillLoading) {
+                return false;
+            }
+        });
+    }
+
+    void screenshot(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), file,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
