@@ -7,15 +7,22 @@ import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testservices.FreePort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every logging and messages instance is down: the facade answers 503 and queues nothing. */
+/**
+ * Every logging and messages instance is down: the facade answers 503 and queues nothing. Started without a
+ * management password, it makes one up.
+ */
 @CamelSpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FacadeWithoutServicesTest {
 
@@ -46,5 +53,10 @@ class FacadeWithoutServicesTest {
         assertThat(get.status()).isEqualTo(503);
         assertThat(get.json().get("error").asText()).contains("unavailable");
         assertThat(CLUSTER.member(0).getQueue("messages")).isEmpty();
+    }
+
+    @Test
+    void withoutAConfiguredPasswordTheManagementLoginGetsARandomOneLoggedOnce(CapturedOutput output) {
+        assertThat(output.getAll().split("Using generated security password: ", -1)).hasSize(2);
     }
 }

@@ -50,7 +50,10 @@ public class ManagementSecurity {
                 .build();
     }
 
-    /** Requests served by the management server's own child context (a separate port). */
+    /**
+     * Requests served by the management server's own child context. Management never shares the business port:
+     * with {@code management.server.address} set (127.0.0.1 by default), Spring Boot refuses to start on one port.
+     */
     private static RequestMatcher onManagementServer() {
         return request -> WebApplicationContextUtils.getWebApplicationContext(request.getServletContext())
                 instanceof WebServerApplicationContext context

@@ -145,8 +145,33 @@ class ManagementIT {
             browser.logIn("user", topology.managementPassword());
 
             browser.open(console + "camel/routes");
-            browser.awaitText(Duration.ofSeconds(60), "facade-post", "facade-get", "Completed");
-            browser.screenshot(Path.of("target", "hawtio-facade-routes.png"));
+            try {
+                browser.awaitText(Duration.ofSeconds(60), "facade-post", "facade-get", "Completed");
+            } finally {
+                browser.screenshot(Path.of("target", "hawtio-facade-routes.png"));
+            }
+        }
+    }
+
+    @Test
+    void theFacadesHawtioConnectsToALoggingInstanceInTheSameWindow() throws Exception {
+        Instance logging = topology.logging().get(0);
+        String console = topology.facade().managementUrl() + "/actuator/hawtio/";
+        try (HeadlessChromium browser = HeadlessChromium.start()) {
+            browser.open(console);
+            browser.logIn("user", topology.managementPassword());
+            browser.open(console + "connect");
+
+            browser.connect(logging.name(), logging.managementPort(), "user", topology.managementPassword());
+
+            // The new window is the facade's console, showing the logging instance through Hawtio's proxy.
+            browser.open(browser.currentUrl().replaceAll("/actuator/hawtio/.*", "/actuator/hawtio/camel/routes"));
+            assertThat(browser.currentUrl()).startsWith(topology.facade().managementUrl());
+            try {
+                browser.awaitText(Duration.ofSeconds(60), "logging-post", "logging-list", logging.name());
+            } finally {
+                browser.screenshot(Path.of("target", "hawtio-connected-to-logging.png"));
+            }
         }
     }
 
