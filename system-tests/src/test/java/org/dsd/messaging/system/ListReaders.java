@@ -1,6 +1,7 @@
 package org.dsd.messaging.system;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
@@ -59,6 +60,7 @@ final class ListReaders {
 
     private void read(String url) {
         Set<String> acknowledgedBefore = load.acknowledgedSoFar();
+        Instant askedAt = Instant.now();
         Answer answer;
         try {
             answer = Http.get(url);
@@ -81,7 +83,7 @@ final class ListReaders {
         missing.removeAll(distinct);
         if (!missing.isEmpty()) {
             stale.add(url + " missed " + missing.size() + " of " + acknowledgedBefore.size()
-                    + " acknowledged before, e.g. " + missing.iterator().next());
+                    + " acknowledged before, e.g. " + missing.iterator().next() + ", asked at " + askedAt);
         }
     }
 
