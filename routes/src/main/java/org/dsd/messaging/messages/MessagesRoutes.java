@@ -2,7 +2,6 @@ package org.dsd.messaging.messages;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
-import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
@@ -16,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * messages-service: consumes the queue (competing with the other instances) and lists what it consumed.
- * The queue delivers at least once; recording each uuid once in the cluster makes the effect exactly once.
+ * The queue delivers at least once; recording each uuid once in the cluster makes the effect exactly once. On the
+ * Hazelcast queue the oldest instance also queues again what was logged and never consumed.
  */
 @Component
 @EnableConfigurationProperties({QueueProperties.class, MessagesProperties.class})
@@ -58,8 +58,7 @@ public class MessagesRoutes extends RouteBuilder {
                         .log(LoggingLevel.DEBUG, "dropped a second delivery of ${body.uuid}")
                 .end();
 
-        Endpoint consumerEndpoint = endpoint(queue.consumeUri());
-        if (consumerEndpoint instanceof HazelcastSedaEndpoint hazelcastQueue) {
+        if (endpoint(queue.consumeUri()) instanceof HazelcastSedaEndpoint hazelcastQueue) {
             redeliverLostMessages(hazelcastQueue.getConfiguration().getQueueName());
         }
 
