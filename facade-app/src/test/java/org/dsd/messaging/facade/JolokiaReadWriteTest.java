@@ -1,9 +1,5 @@
 package org.dsd.messaging.facade;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.util.Base64;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -20,7 +16,6 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** With {@code app.management.jolokia-access=read-write}, a logged-in user may run operations, e.g. stop a route. */
@@ -54,11 +49,8 @@ class JolokiaReadWriteTest {
 
     @Test
     void aLoggedInUserMayStopARoute() throws Exception {
-        String login = "Basic " + Base64.getEncoder().encodeToString(("user:" + PASSWORD).getBytes(UTF_8));
-        JsonNode stop = Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                + "/actuator/jolokia/exec/org.apache.camel:context=" + camel.getManagementName()
-                + ",type=routes,name=%22facade-get%22/stop()"))
-                .header("Authorization", login)).json();
+        JsonNode stop = Http.get("http://127.0.0.1:" + managementPort + "/actuator/jolokia/exec/org.apache.camel:context="
+                + camel.getManagementName() + ",type=routes,name=%22facade-get%22/stop()", "user", PASSWORD).json();
 
         try {
             assertThat(stop.get("status").asInt()).as(stop.toString()).isEqualTo(200);

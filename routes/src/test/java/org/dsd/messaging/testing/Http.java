@@ -8,10 +8,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** A plain HTTP client for tests: what curl would send, what curl would see. */
 public final class Http {
@@ -41,6 +44,12 @@ public final class Http {
 
     public static Answer get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    /** A GET with HTTP Basic credentials, as {@code curl -u user:password} sends it. */
+    public static Answer get(String url, String user, String password) {
+        String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().header("Authorization", "Basic " + credentials));
     }
 
     public static Answer post(String url, String contentType, String body) {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,6 @@ import org.dsd.messaging.common.HazelcastConfigs;
 import org.dsd.messaging.common.HazelcastProperties;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
-
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * The seed topology as real processes: {@code java -jar} of the built app jars on free loopback ports, on a
@@ -295,11 +292,6 @@ final class LocalTopology implements AutoCloseable {
      */
     String managementPassword() {
         return managementPassword;
-    }
-
-    /** The value of an {@code Authorization} header with the management login. */
-    String managementLogin() {
-        return "Basic " + Base64.getEncoder().encodeToString(("user:" + managementPassword).getBytes(UTF_8));
     }
 
     /** A free port whose management port (+1000) is free too. */

@@ -6,11 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -31,8 +27,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * on loopback, behind a login; its business port serves health and nothing else of management.
  */
 class ManagementIT {
-
-    private static final String WRONG_LOGIN = basic("user", "not-the-password");
 
     private static LocalTopology topology;
 
@@ -57,12 +51,12 @@ class ManagementIT {
                     "/actuator/hawtio/proxy/http/127.0.0.1/" + topology.facade().managementPort()
                             + "/actuator/jolokia/version");
             for (String path : paths) {
-                assertThat(get(management + path, null).status()).as("%s%s without a login", instance.name(), path)
+                assertThat(Http.get(management + path).status()).as("%s%s without a login", instance.name(), path)
                         .isEqualTo(401);
-                assertThat(get(management + path, WRONG_LOGIN).status()).as("%s%s with a wrong password",
-                        instance.name(), path).isEqualTo(401);
+                assertThat(Http.get(management + path, "user", "not-the-password").status())
+                        .as("%s%s with a wrong password", instance.name(), path).isEqualTo(401);
             }
-            assertThat(get(management + "/actuator/jolokia/version", topology.managementLogin()).status())
+            assertThat(loggedIn(management + "/actuator/jolokia/version").status())
                     .as("%s with the login", instance.name()).isEqualTo(200);
         }
     }
@@ -76,7 +70,7 @@ class ManagementIT {
             assertThat(Http.get(instance.url() + "/actuator/health/readiness").status()).isEqualTo(200);
             for (String path : List.of("/actuator/jolokia/version", "/actuator/hawtio/", "/actuator/prometheus",
                     "/actuator/env", "/actuator/info")) {
-                assertThat(get(instance.url() + path, topology.managementLogin()).status())
+                assertThat(loggedIn(instance.url() + path).status())
                         .as("%s%s on the business port", instance.name(), path).isEqualTo(404);
             }
         }
@@ -127,7 +121,7 @@ class ManagementIT {
     void prometheusShowsPerRouteThroughputAndLatencyJvmAndHttpMetrics() {
         assertThat(Http.post(topology.facadeUrl(), "text/plain", "counted by Prometheus").status()).isEqualTo(201);
 
-        Answer metrics = get(topology.facade().managementUrl() + "/actuator/prometheus", topology.managementLogin());
+        Answer metrics = loggedIn(topology.facade().managementUrl() + "/actuator/prometheus");
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body())
@@ -176,7 +170,7 @@ class ManagementIT {
     }
 
     private static JsonNode jolokia(Instance instance, String request) {
-        Answer answer = get(instance.managementUrl() + "/actuator/jolokia/" + request, topology.managementLogin());
+        Answer answer = loggedIn(instance.managementUrl() + "/actuator/jolokia/" + request);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return answer.json();
     }
@@ -191,16 +185,8 @@ class ManagementIT {
         return "org.apache.camel:context=" + context + ",type=routes,name=%22" + routeId + "%22";
     }
 
-    private static Answer get(String url, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return Http.send(request);
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
+    private static Answer loggedIn(String url) {
+        return Http.get(url, "user", topology.managementPassword());
     }
 
     private static Optional<InetAddress> externalAddress() {

@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -88,12 +84,10 @@ class TopologyCommandIT {
         assertThat(start.output()).contains("http://127.0.0.1:9080/actuator/hawtio", ".run/management-password");
         String password = Files.readString(ROOT.resolve(".run/management-password")).strip();
         assertThat(password).hasSizeGreaterThanOrEqualTo(20);
-        String login = "Basic " + Base64.getEncoder().encodeToString(("user:" + password).getBytes(UTF_8));
         for (int managementPort = 9080; managementPort <= 9085; managementPort++) {
             String jolokia = "http://127.0.0.1:" + managementPort + "/actuator/jolokia/version";
             assertThat(Http.get(jolokia).status()).isEqualTo(401);
-            assertThat(Http.send(HttpRequest.newBuilder(URI.create(jolokia)).header("Authorization", login)).status())
-                    .as(jolokia + " with the login").isEqualTo(200);
+            assertThat(Http.get(jolokia, "user", password).status()).as(jolokia + " with the login").isEqualTo(200);
         }
 
         Run kill = topology("kill", "logging-8083");
