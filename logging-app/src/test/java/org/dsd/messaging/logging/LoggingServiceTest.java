@@ -65,13 +65,16 @@ class LoggingServiceTest {
         map = CLUSTER.member(1).getMap("messages");
         map.clear();
         if (!camel.isStarted()) {
-            AdviceWith.adviceWith(camel, "logging-list",
-                    route -> route.weaveById("map-values").before().to("mock:map-reads"));
+            AdviceWith.adviceWith(camel, "logging-list", route -> {
+                route.weaveById("map-values").before().to("mock:map-reads");
+                route.weaveById("map-values").after().to("mock:map-read-results");
+            });
             AdviceWith.adviceWith(camel, "logging-post",
                     route -> route.weaveById("map-put-if-absent").before().to("mock:map-writes"));
             camel.start();
         }
         camel.getEndpoint("mock:map-writes", MockEndpoint.class).reset();
+        camel.getEndpoint("mock:map-read-results", MockEndpoint.class).reset();
     }
 
     private static String json(String uuid, String msg) {
@@ -107,6 +110,21 @@ class LoggingServiceTest {
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(answer.json().get("error").asText()).contains("cluster unavailable");
+    }
+
+    @Test
+    void aListShorterThanTheMapWasBeforeTheReadIsRefusedNotServed() {
+        assertThat(Http.post(url, "application/json", json(UUID.randomUUID().toString(), "in the map")).status())
+                .isEqualTo(201);
+        // What a query answered by a member that no longer holds the partitions returns.
+        camel.getEndpoint("mock:map-read-results", MockEndpoint.class)
+                .whenAnyExchangeReceived(exchange -> exchange.getIn().setBody(List.of()));
+
+        Answer answer = Http.get(url);
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(answer.json().get("error").asText()).contains("incomplete");
     }
 
     @Test

@@ -8,10 +8,12 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.ServiceUnavailableException;
 import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.common.UserMessage;
 import org.slf4j.Logger;
@@ -23,17 +25,25 @@ import org.springframework.stereotype.Component;
 public class LoggedMessages {
 
     public static final String ATTEMPTED = "attemptedMessage";
+    public static final String AT_LEAST = "messagesBeforeTheRead";
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggedMessages.class);
     private static final Comparator<StoredMessage> ACCEPTANCE_ORDER =
             Comparator.comparingLong(StoredMessage::acceptedAt).thenComparing(StoredMessage::uuid);
 
     private final HazelcastInstance hazelcast;
+    private final IMap<String, StoredMessage> messages;
     private final JsonReplies replies;
 
-    public LoggedMessages(HazelcastInstance hazelcast, JsonReplies replies) {
+    public LoggedMessages(HazelcastInstance hazelcast, LoggingProperties properties, JsonReplies replies) {
         this.hazelcast = hazelcast;
+        this.messages = hazelcast.getMap(properties.mapName());
         this.replies = replies;
+    }
+
+    /** How many messages the map holds, counted partition by partition on their owners. */
+    public int count() {
+        return messages.size();
     }
 
     public StoredMessage stamp(UserMessage message) {
@@ -58,7 +68,17 @@ public class LoggedMessages {
         }
     }
 
-    public void answerList(@Body Collection<StoredMessage> all, Exchange exchange) throws JsonProcessingException {
+    /**
+     * Answers the list, unless it is shorter than the map was before the read: the map only grows, so such a list
+     * missed entries. The chaos run saw one list missing every message while a resumed member merged back (a query
+     * answered for partitions it no longer held); refusing lets the facade or the client ask again.
+     */
+    public void answerList(@Body Collection<StoredMessage> all, @ExchangeProperty(AT_LEAST) int atLeast,
+                           Exchange exchange) throws JsonProcessingException {
+        if (all.size() < atLeast) {
+            LOG.warn("a read of the map returned {} messages, {} were there before: refused", all.size(), atLeast);
+            throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances: retry");
+        }
         List<UserMessage> ordered = all.stream().sorted(ACCEPTANCE_ORDER).map(StoredMessage::toUserMessage).toList();
         replies.reply(exchange, 200, ordered);
     }

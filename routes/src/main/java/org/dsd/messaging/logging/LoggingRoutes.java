@@ -55,6 +55,7 @@ public class LoggingRoutes extends RouteBuilder {
         from("direct:logging-list").routeId("logging-list").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(quorum, "ensurePresent")
                 .removeHeaders("*")
+                .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count"))
                 .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.QUERY))
                 .to(messagesMap).id("map-values")
                 .bean(loggedMessages, "answerList");
