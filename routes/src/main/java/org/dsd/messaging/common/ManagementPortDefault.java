@@ -14,7 +14,7 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class ManagementPortDefault implements EnvironmentPostProcessor {
 
-    static final int OFFSET = 1000;
+    private static final int OFFSET = 1000;
     private static final String MANAGEMENT_PORT = "management.server.port";
 
     @Override

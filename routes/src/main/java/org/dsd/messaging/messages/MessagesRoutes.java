@@ -82,7 +82,6 @@ public class MessagesRoutes extends RouteBuilder {
                     .convertBodyTo(String.class)
                     .to("hazelcast-queue:" + queueName + "?hazelcastInstance=#hazelcastInstance&defaultOperation=add")
                         .id("queue-redeliver")
-                .end()
-                .bean(unconsumed, "requeued");
+                .end();
     }
 }

@@ -37,10 +37,11 @@ public class UnconsumedMessages {
     private final IMap<String, ConsumedMessage> consumed;
     private final String queueName;
     private final long graceMillis;
-    /** Cluster time before which every logged message has been seen consumed. */
+    /**
+     * Cluster time before which every logged message has been seen consumed. A look moves it to its oldest lost
+     * message (or its horizon): whether or not queuing them again succeeds, the next look sees them again.
+     */
     private long consumedBefore;
-    /** What {@link #consumedBefore} becomes once the last look's messages are back on the queue. */
-    private long lookedBefore;
     private boolean indexed;
 
     public UnconsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties, String queueName) {
@@ -53,7 +54,6 @@ public class UnconsumedMessages {
 
     /** The messages logged over the grace period ago that no instance consumed, oldest first. */
     public List<UserMessage> lost() {
-        lookedBefore = consumedBefore;
         if (!isOldestConsumer() || !hazelcast.getQueue(queueName).isEmpty()) {
             return List.of();
         }
@@ -68,17 +68,12 @@ public class UnconsumedMessages {
         missing.removeAll(consumed.getAll(missing).keySet());
         List<StoredMessage> lost = logged.getAll(missing).values().stream()
                 .sorted(Comparator.comparingLong(StoredMessage::acceptedAt)).toList();
-        lookedBefore = lost.isEmpty() ? horizon : lost.get(0).acceptedAt();
+        consumedBefore = lost.isEmpty() ? horizon : lost.get(0).acceptedAt();
         if (!lost.isEmpty()) {
             LOG.warn("{} logged messages never reached a consumer, queueing them again: {}", lost.size(),
                     lost.stream().map(StoredMessage::uuid).toList());
         }
         return lost.stream().map(StoredMessage::toUserMessage).toList();
-    }
-
-    /** The messages of the last look are back on the queue: the next look starts from the oldest of them. */
-    public void requeued() {
-        consumedBefore = lookedBefore;
     }
 
     private boolean isOldestConsumer() {
