@@ -22,7 +22,8 @@ public class HazelcastConfiguration {
     public HazelcastInstance hazelcastInstance(HazelcastProperties properties) {
         return switch (properties.mode()) {
             case MEMBER, LITE_MEMBER -> Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties));
-            case CLIENT -> HazelcastClient.newHazelcastClient(HazelcastConfigs.client(properties));
+            case CLIENT -> RemovedMemberConnections.closedOn(
+                    HazelcastClient.newHazelcastClient(HazelcastConfigs.client(properties)));
         };
     }
 
