@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
  * @param idempotencyKeyMapName the Hazelcast map that remembers them
  * @param failedInstanceBackoff how long an instance that failed is tried after the others
+ * @param stalledInstanceAfter  an instance with calls under way that answered none for this long is tried after
+ *                              the others (a frozen one), until it answers again
  */
 @ConfigurationProperties("app.facade")
 public record FacadeProperties(
@@ -23,7 +25,8 @@ public record FacadeProperties(
         List<String> messagesUrls,
         @DefaultValue("24h") Duration idempotencyKeyTtl,
         @DefaultValue("idempotency-keys") String idempotencyKeyMapName,
-        @DefaultValue("10s") Duration failedInstanceBackoff) {
+        @DefaultValue("10s") Duration failedInstanceBackoff,
+        @DefaultValue("2s") Duration stalledInstanceAfter) {
 
     /** Endpoint URIs of one path on every instance; an answer outside {@code okStatusCodes} is a failure. */
     static String[] endpoints(List<String> baseUrls, String path, String okStatusCodes) {

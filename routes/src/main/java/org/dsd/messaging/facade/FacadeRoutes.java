@@ -69,7 +69,8 @@ public class FacadeRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.POST))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
                 // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
-                .loadBalance(new RandomFailoverLoadBalancer("logging-service", services.failedInstanceBackoff()))
+                .loadBalance(new RandomFailoverLoadBalancer("logging-service", services.failedInstanceBackoff(),
+                        services.stalledInstanceAfter()))
                     .to(FacadeProperties.endpoints(services.loggingUrls(), "/logging", "200-499"))
                 .end()
                 .bean(messages, "checkLogged");
@@ -110,7 +111,8 @@ public class FacadeRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.GET))
                 .setBody(constant(null))
-                .loadBalance(new RandomFailoverLoadBalancer(service, services.failedInstanceBackoff()))
+                .loadBalance(new RandomFailoverLoadBalancer(service, services.failedInstanceBackoff(),
+                        services.stalledInstanceAfter()))
                     .to(FacadeProperties.endpoints(baseUrls, path, "200-299"))
                 .end()
                 .unmarshal().json(JsonNode.class);

@@ -3,6 +3,11 @@ package org.dsd.messaging.facade;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
@@ -12,13 +17,18 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.dsd.messaging.common.ServiceUnavailableException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RandomFailoverLoadBalancerTest extends CamelTestSupport {
 
+    private static final Duration NEVER = Duration.ofDays(1);
+
     private final Map<String, AtomicInteger> firstPicks = new ConcurrentHashMap<>();
     private final AtomicInteger hungAttempts = new AtomicInteger();
+    private final AtomicInteger frozenCalls = new AtomicInteger();
+    private final CountDownLatch resumed = new CountDownLatch(1);
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -26,7 +36,7 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:call").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO))
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO, NEVER))
                             .to("direct:down", "mock:up-1", "mock:up-2")
                         .end();
                 from("direct:down").process(exchange -> {
@@ -35,13 +45,21 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                     throw new IllegalStateException("instance down");
                 });
                 from("direct:all-down").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO))
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO, NEVER))
                             .to("direct:down", "direct:down")
                         .end();
                 from("direct:call-with-backoff").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ofMinutes(1)))
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ofMinutes(1), NEVER))
                             .to("direct:hung", "mock:up-1", "mock:up-2")
                         .end();
+                from("direct:call-with-a-frozen-instance").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", NEVER, Duration.ofMillis(200)))
+                            .to("direct:frozen", "mock:up-1", "mock:up-2")
+                        .end();
+                from("direct:frozen").process(exchange -> {
+                    frozenCalls.incrementAndGet();
+                    resumed.await();
+                });
                 from("direct:hung").process(exchange -> {
                     hungAttempts.incrementAndGet();
                     throw new IllegalStateException("read timed out");
@@ -86,6 +104,30 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
 
         // Picked first at most once: after that failure it goes last, behind instances that answer.
         assertThat(hungAttempts.get()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    @Timeout(30) // without the rule, a call that picks the frozen instance first waits for ever
+    void anInstanceThatAnswersNoneOfItsCallsIsTriedLastBeforeAnyOfThemFails() throws Exception {
+        // Calls from other threads until one is stuck on the frozen instance.
+        ExecutorService callers = Executors.newCachedThreadPool();
+        try {
+            while (frozenCalls.get() == 0) {
+                callers.submit(() -> template.requestBody("direct:call-with-a-frozen-instance", "m"))
+                        .get(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException stuck) {
+            // the call that picked the frozen instance
+        }
+        Thread.sleep(300);
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(template.requestBody("direct:call-with-a-frozen-instance", "m")).isEqualTo("m");
+        }
+
+        assertThat(frozenCalls.get()).as("calls that picked the frozen instance").isEqualTo(1);
+        resumed.countDown();
+        callers.shutdown();
     }
 
     @Test
