@@ -1,8 +1,10 @@
 package org.dsd.messaging.common;
 
 /**
- * A message as the distributed map keeps it. {@code acceptedAt} is Hazelcast cluster time, the same clock on
- * every member, so listing in that order is the order in which the messages were logged.
+ * A message as the distributed map keeps it. {@code acceptedAt} is the Hazelcast cluster time at which it was
+ * stored: each member's clock corrected by its estimate of the master's, so members agree to within a few
+ * milliseconds (more across hosts, and for a moment after the master changes), not exactly. Listed in that order,
+ * messages logged further apart than that come in logging order; closer ones may come in either order.
  */
 public record StoredMessage(String uuid, String msg, long acceptedAt) {
 

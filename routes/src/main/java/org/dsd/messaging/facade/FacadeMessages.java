@@ -29,12 +29,13 @@ public class FacadeMessages {
     }
 
     /**
-     * Checks the logging instance's answer: 201 (stored now), 200 (a retry found it stored) and 409 (the uuid is
-     * taken) all mean the uuid is in the map. Any other 4xx is a bug between the services, not a client error.
+     * Checks the logging instance's answer: 201 (stored now) and 200 (a retry found it stored) mean the map holds
+     * this message. Any other 4xx is a bug between the services, not a client error: 409 too, since the facade
+     * makes the uuids, and a uuid that holds another message does not hold this one.
      */
     public void checkLogged(Exchange exchange) throws IOException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        if (status != 200 && status != 201 && status != 409) {
+        if (status != 200 && status != 201) {
             JsonNode answer = json.readTree(exchange.getMessage().getBody(byte[].class));
             throw new ApiError(502, "logging-service refused the message with " + status + ": " + answer);
         }

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
@@ -24,7 +23,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class LoggedMessages {
 
-    public static final String ATTEMPTED = "attemptedMessage";
     public static final String AT_LEAST = "messagesBeforeTheRead";
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggedMessages.class);
@@ -46,25 +44,24 @@ public class LoggedMessages {
         return messages.size();
     }
 
-    public StoredMessage stamp(UserMessage message) {
-        return new StoredMessage(message.uuid(), message.msg(), hazelcast.getCluster().getClusterTime());
-    }
-
     /**
-     * Answers a putIfAbsent by what the map holds now: our own entry means this request stored it (201); an
-     * older entry with the same text is a retry of a logged message (200); another text under that uuid, 409.
+     * Stores the message under its uuid unless the uuid is taken, in one map call that returns what the uuid held
+     * before: nothing, or this very entry (a call that Hazelcast retried after it had stored it), means this request
+     * stored it (201); an entry with the same text is a retry of a logged message (200); another text, 409.
      */
-    public void answerStore(@Body StoredMessage stored, @ExchangeProperty(ATTEMPTED) StoredMessage attempted,
-                            Exchange exchange) throws JsonProcessingException {
-        if (attempted.equals(stored)) {
-            LOG.info("logged {} {}", stored.uuid(), stored.msg());
+    public void store(@Body UserMessage message, Exchange exchange) throws JsonProcessingException {
+        StoredMessage attempted = new StoredMessage(message.uuid(), message.msg(),
+                hazelcast.getCluster().getClusterTime());
+        StoredMessage previous = messages.putIfAbsent(attempted.uuid(), attempted);
+        if (previous == null || previous.equals(attempted)) {
+            LOG.info("logged {} {}", attempted.uuid(), attempted.msg());
             replies.reply(exchange, 201, Map.of("success", "Message Was Logged"));
-        } else if (stored != null && Objects.equals(stored.msg(), attempted.msg())) {
+        } else if (previous.msg().equals(attempted.msg())) {
             replies.reply(exchange, 200, Map.of("success", "Message Was Already Logged",
-                    "message", stored.toUserMessage()));
+                    "message", previous.toUserMessage()));
         } else {
             replies.reply(exchange, 409, Map.of("error", "Conflict due Duplication: uuid is taken by another message",
-                    "message", stored == null ? attempted.toUserMessage() : stored.toUserMessage()));
+                    "message", previous.toUserMessage()));
         }
     }
 

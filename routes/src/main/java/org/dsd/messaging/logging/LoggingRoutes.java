@@ -40,16 +40,9 @@ public class LoggingRoutes extends RouteBuilder {
                 .bean(reader, "readUserMessage")
                 .bean(quorum, "ensurePresent")
                 .removeHeaders("*")
-                .bean(loggedMessages, "stamp")
-                .setProperty(LoggedMessages.ATTEMPTED, body())
-                .setHeader(HazelcastConstants.OBJECT_ID, simple("${body.uuid}"))
-                .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.PUT_IF_ABSENT))
-                .to(messagesMap).id("map-put-if-absent")
-                // The producer removes its headers after each call: name the key again.
-                .setHeader(HazelcastConstants.OBJECT_ID, simple("${body.uuid}"))
-                .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.GET))
-                .to(messagesMap).id("map-get")
-                .bean(loggedMessages, "answerStore");
+                // A bean, not the hazelcast-map endpoint: its putIfAbsent drops the previous value that the answer
+                // depends on, and reading it back in a second call can find the entry gone.
+                .bean(loggedMessages, "store").id("map-put-if-absent");
 
         // One bulk read of all values (fetched per partition in parallel), never a round trip per key.
         from("direct:logging-list").routeId("logging-list").routeConfigurationId(HttpErrorRoutes.ID)
