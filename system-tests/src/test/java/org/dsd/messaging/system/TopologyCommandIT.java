@@ -69,6 +69,11 @@ class TopologyCommandIT {
 
     @Test
     void startsTheSeedTopologyOnceAndStopsItInstanceByInstanceOrWhole() throws Exception {
+        Run bare = topology();
+        assertThat(bare.exitCode()).isZero();
+        assertThat(bare.output()).contains("./topology start", "Linux only");
+        assertThat(SEED_PORTS.stream().filter(TopologyCommandIT::listening)).as("started by no argument").isEmpty();
+
         Run start = topology("start");
         assertThat(start.exitCode()).as(start.output()).isZero();
         assertThat(start.output()).contains("The topology is ready", "http://127.0.0.1:8080/facade", ".run/logs/");
