@@ -7,7 +7,7 @@ CONNECTIONS="${CONNECTIONS:-8}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 FACADE=http://127.0.0.1:8080
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install wrk)" >&2; exit 1; }
 curl -sf -o /dev/null "$FACADE/actuator/health/readiness" || { echo "the topology is not running: ./topology start" >&2; exit 1; }
 
 consumed() {
