@@ -17,7 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FreezeIT {
 
-    private static final Duration FREEZE = Duration.ofSeconds(20);
+    /**
+     * Longer than it takes the others to drop it and carry on: 12-14 s as a rule (10 s of silence, then the
+     * partitions it owned are promoted), 20-21 s in 2 of 24 runs (once when the frozen member was the master and the
+     * new one took 9 s to repartition).
+     */
+    private static final Duration FREEZE = Duration.ofSeconds(30);
 
     @Test
     void aFrozenQueueOwnerIsDroppedInSecondsAndOnceResumedServesNothingStaleAndRejoins() throws Exception {
