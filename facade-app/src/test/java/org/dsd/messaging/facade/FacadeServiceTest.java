@@ -120,6 +120,17 @@ class FacadeServiceTest {
         assertThat(consumed).containsAll(posted.keySet()).doesNotHaveDuplicates();
     }
 
+    @Test
+    void aMessageOfTheLargestSizeIsLoggedHoweverMuchItsEnvelopeGrows() {
+        // 64 KiB of text that JSON escaping doubles on the way to logging (it used to be refused there: 502).
+        String largest = "\"".repeat(64 * 1024);
+
+        Answer answer = Http.post(url, "text/plain", largest);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        assertThat(map.get(answer.json().at("/message/uuid").asText())).hasFieldOrPropertyWithValue("msg", largest);
+    }
+
     /** GET /facade until the messages part holds {@code count} messages: consumption is asynchronous. */
     private JsonNode awaitConsumed(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -199,6 +199,10 @@ class LoggingServiceTest {
         String large = json(UUID.randomUUID().toString(), "x".repeat(70_000));
 
         assertThat(Http.post(url, "application/json", large).status()).isEqualTo(413);
+        // Larger than any 64 KiB message can make: refused before it is read.
+        Answer huge = Http.post(url, "application/json", "x".repeat(400 * 1024));
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.json().get("error").asText()).contains("Request body is larger than");
         assertThat(Http.get(url.replace("/logging", "/nothing-here")).status()).isEqualTo(404);
         Answer wrongMethod = Http.send(HttpRequest.newBuilder(URI.create(url)).DELETE());
         assertThat(wrongMethod.status()).isEqualTo(405);

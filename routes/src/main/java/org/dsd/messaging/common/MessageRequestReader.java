@@ -23,9 +23,11 @@ public class MessageRequestReader {
     static final String NO_MESSAGE = "No Message in Request";
 
     private final ObjectMapper json;
+    private final long maxMessageBytes;
 
-    public MessageRequestReader(ObjectMapper json) {
+    public MessageRequestReader(ObjectMapper json, HttpProperties properties) {
         this.json = json;
+        this.maxMessageBytes = properties.maxMessageSize().toBytes();
     }
 
     /** POST /facade: the text from a form field {@code msg}, a JSON object {@code {"msg"}} or a text/plain body. */
@@ -44,7 +46,7 @@ public class MessageRequestReader {
         if (isBlank(text)) {
             throw new ApiError(400, NO_MESSAGE);
         }
-        return text;
+        return withinLimit(text);
     }
 
     /** POST /logging: a JSON object {@code {"uuid", "msg"}}, both non-blank strings. */
@@ -59,7 +61,15 @@ public class MessageRequestReader {
         if (isBlank(uuid) || isBlank(msg)) {
             throw new ApiError(400, "Both uuid and msg are required and must not be blank");
         }
-        return new UserMessage(uuid, msg);
+        return new UserMessage(uuid, withinLimit(msg));
+    }
+
+    private String withinLimit(String text) {
+        // A char is at most three UTF-8 bytes: count them only when the text could be over.
+        if (3L * text.length() > maxMessageBytes && text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+            throw new ApiError(413, "Message is larger than " + maxMessageBytes + " bytes");
+        }
+        return text;
     }
 
     private static MediaType contentType(Exchange exchange) {

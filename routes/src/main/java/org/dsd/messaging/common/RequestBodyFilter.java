@@ -23,10 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads every request body before Camel's HTTP binding does, since a failure inside the binding is a bare
- * 500: a body over {@code app.http.max-body-size} gets 413 (a declared length up front, a chunked body once
- * it passes the limit, so nothing larger is ever held in memory), and a form body that does not URL-decode
- * gets 400. The binding then reads the buffered copy, which also spares it the container's reader, which
- * is closed under it when the body declares a charset other than UTF-8.
+ * 500: a body larger than any message of {@code app.http.max-message-size} can make gets 413 (a declared length
+ * up front, a chunked body once it passes the limit, so nothing larger is ever held in memory), and a form body
+ * that does not URL-decode gets 400. The binding then reads the buffered copy, which also spares it the
+ * container's reader, which is closed under it when the body declares a charset other than UTF-8.
  */
 @Component
 @EnableConfigurationProperties(HttpProperties.class)
@@ -37,7 +37,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
     private final ObjectMapper json;
 
     public RequestBodyFilter(HttpProperties properties, ObjectMapper json) {
-        this.limit = properties.maxBodySize().toBytes();
+        this.limit = properties.maxBodyBytes();
         this.tooLarge = "Request body is larger than " + limit + " bytes";
         this.json = json;
     }

@@ -9,13 +9,15 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MessageRequestReaderTest {
 
-    private final MessageRequestReader reader = new MessageRequestReader(new ObjectMapper());
+    private final MessageRequestReader reader =
+            new MessageRequestReader(new ObjectMapper(), new HttpProperties(DataSize.ofKilobytes(64)));
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
     private Exchange request(String contentType, Object body) {
@@ -54,6 +56,21 @@ class MessageRequestReaderTest {
         assertThatThrownBy(() -> reader.readText(request(contentType, body)))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(status))
                 .hasMessageContaining(reason);
+    }
+
+    @Test
+    void theLimitIsOnTheMessageTextInUtf8NotOnTheRequest() {
+        String largest = "é".repeat(32 * 1024); // two bytes each: 64 KiB
+        String escaped = "{\"msg\": \"" + "\\u00e9".repeat(32 * 1024) + "\"}"; // the same text, six bytes a char
+
+        assertThat(reader.readText(request("text/plain", largest))).isEqualTo(largest);
+        assertThat(reader.readText(request("application/json", escaped))).isEqualTo(largest);
+        assertThatThrownBy(() -> reader.readText(request("text/plain", largest + "x")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(413))
+                .hasMessageContaining("Message is larger than 65536 bytes");
+        assertThatThrownBy(() -> reader.readUserMessage(request("application/json",
+                "{\"uuid\": \"u\", \"msg\": \"" + largest + "x\"}")))
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(413));
     }
 
     @Test
