@@ -19,8 +19,8 @@ class FreezeIT {
 
     /**
      * Longer than it takes the others to drop it and carry on: 12-14 s as a rule (10 s of silence, then the
-     * partitions it owned are promoted), 20-21 s in 2 of 24 runs (once when the frozen member was the master and the
-     * new one took 9 s to repartition).
+     * partitions it owned are promoted), about 20 s in 2 of 7 runs (a slow repartition after the master froze; a
+     * running member's connection held back for 10 s after the frozen one was dropped).
      */
     private static final Duration FREEZE = Duration.ofSeconds(30);
 
