@@ -50,5 +50,6 @@ echo "== resident memory (MiB)"
 for pidfile in "$HERE"/../.run/*.pid; do
   name="$(basename "$pidfile" .pid)"
   rss_kib="$(awk '/VmRSS/{print $2}' "/proc/$(cat "$pidfile")/status" 2>/dev/null || true)"
-  if [[ -n "$rss_kib" ]]; then printf '%-15s %6s\n' "$name" "$(( rss_kib / 1024 ))"; else printf '%-15s %6s\n' "$name" "not running"; fi
+  [[ -n "$rss_kib" ]] && rss="$(( rss_kib / 1024 ))" || rss="not running"
+  printf '%-15s %6s\n' "$name" "$rss"
 done
