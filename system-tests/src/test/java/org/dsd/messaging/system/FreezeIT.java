@@ -19,7 +19,7 @@ class FreezeIT {
 
     /**
      * Longer than it takes the others to drop it and carry on: 12-14 s as a rule (10 s of silence, then the
-     * partitions it owned are promoted), about 20 s in 2 of 7 runs (a slow repartition after the master froze; a
+     * partitions it owned are promoted), about 20 s in 2 of 8 runs (a slow repartition after the master froze; a
      * running member's connection held back for 10 s after the frozen one was dropped).
      */
     private static final Duration FREEZE = Duration.ofSeconds(30);
