@@ -94,6 +94,8 @@ final class ChaosRun {
                     fault, Duration.ofNanos(fault.began() - began).toSeconds(), fault.lasted().toMillis() / 1000.0,
                     PostLoad.longestGap(acks, fault.began(), fault.healed()).toMillis() / 1000.0);
         }
+        // Printed whatever fails first: one run failed on a doubled message and its stale lists went unseen.
+        readers.stale().forEach(stale -> System.out.println("  stale: " + stale));
 
         assertThat(nemesis.faults()).as("faults").isNotEmpty();
         assertThat(lost).as("acknowledged, not logged").isEmpty();
