@@ -69,8 +69,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.POST))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
                 // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
-                .loadBalance(new RandomFailoverLoadBalancer("logging-service", services.failedInstanceBackoff(),
-                        services.stalledInstanceAfter()))
+                .loadBalance(failover("logging-service"))
                     .to(FacadeProperties.endpoints(services.loggingUrls(), "/logging", "200-499"))
                 .end()
                 .bean(messages, "checkLogged");
@@ -105,14 +104,18 @@ public class FacadeRoutes extends RouteBuilder {
         listFrom("messages-service", "direct:messages-list-remote", services.messagesUrls(), "/messages");
     }
 
+    private RandomFailoverLoadBalancer failover(String service) {
+        return new RandomFailoverLoadBalancer(service, services.failedInstanceBackoff(),
+                services.stalledInstanceAfter());
+    }
+
     private void listFrom(String service, String from, List<String> baseUrls, String path) {
         from(from).routeId(service + "-list-remote").errorHandler(noErrorHandler())
                 .setProperty(ServiceListsAggregation.SERVICE, constant(service))
                 .removeHeaders("*")
                 .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.GET))
                 .setBody(constant(null))
-                .loadBalance(new RandomFailoverLoadBalancer(service, services.failedInstanceBackoff(),
-                        services.stalledInstanceAfter()))
+                .loadBalance(failover(service))
                     .to(FacadeProperties.endpoints(baseUrls, path, "200-299"))
                 .end()
                 .unmarshal().json(JsonNode.class);
