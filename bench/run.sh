@@ -38,10 +38,11 @@ wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/post-form.lua" "$F
 consumed() { echo $(( $(curl -s http://127.0.0.1:8082/messages | grep -o '"uuid"' | wc -l) + $(curl -s http://127.0.0.1:8084/messages | grep -o '"uuid"' | wc -l) )); }
 echo "== queue drain after the POSTs (both messages instances, no POSTs meanwhile)"
 # The backlog is what was logged and not yet consumed; time until it is gone (at most 60 s).
-backlog=$(( $(count) - $(consumed) )); started=$(date +%s.%N)
-while (( $(count) > $(consumed) )) && (( $(date +%s) - ${started%.*} < 60 )); do sleep 0.2; done
+# No POSTs meanwhile, so the logged count is read once.
+logged=$(count); backlog=$(( logged - $(consumed) )); started=$(date +%s.%N)
+while (( logged > $(consumed) )) && (( $(date +%s) - ${started%.*} < 60 )); do sleep 0.2; done
 took="$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"
-echo "backlog when the POSTs stopped: $backlog messages; $(( $(count) - $(consumed) )) left after $took s"
+echo "backlog when the POSTs stopped: $backlog messages; $(( logged - $(consumed) )) left after $took s"
 
 echo "== GET time, larger map"
 measure_gets 20000
