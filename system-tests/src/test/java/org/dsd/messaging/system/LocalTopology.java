@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +102,7 @@ final class LocalTopology implements AutoCloseable {
             }
             try {
                 Files.createDirectories(LOGS.resolve(LocalTopology.this.name));
-                File log = LOGS.resolve(LocalTopology.this.name).resolve(name() + ".log").toFile();
+                File log = log().toFile();
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
                 builder.environment().put("SPRING_SECURITY_USER_NAME", "user");
@@ -153,10 +154,26 @@ final class LocalTopology implements AutoCloseable {
         void awaitReady() {
             Await.until(Duration.ofMinutes(3), name() + " ready", () -> {
                 if (!isAlive()) {
-                    throw new AssertionError(name() + " exited; see " + LOGS.resolve(LocalTopology.this.name));
+                    throw new AssertionError(name() + " exited with " + process.exitValue() + " (" + lastErrors()
+                            + "); see " + LOGS.resolve(LocalTopology.this.name));
                 }
                 return isReady();
             });
+        }
+
+        /** What CI prints of a failure is its summary line: the log's error lines, on one line. */
+        private String lastErrors() {
+            try (var lines = Files.lines(log(), StandardCharsets.ISO_8859_1)) {
+                List<String> errors = lines.filter(line -> line.contains("ERROR") || line.contains("Exception")
+                        || line.startsWith("Description") || line.startsWith("Caused by")).toList();
+                return String.join(" | ", errors.subList(Math.max(0, errors.size() - 4), errors.size()));
+            } catch (IOException e) {
+                return "log unreadable: " + e;
+            }
+        }
+
+        private Path log() {
+            return LOGS.resolve(LocalTopology.this.name).resolve(name() + ".log");
         }
 
         boolean isReady() {
@@ -255,11 +272,17 @@ final class LocalTopology implements AutoCloseable {
     /** The uuids each messages instance lists, once {@code expected} are listed in all (or the wait ran out). */
     Map<Instance, List<String>> consumed(int expected) {
         Map<Instance, List<String>> consumed = new LinkedHashMap<>();
-        Await.until(Duration.ofSeconds(90), expected + " messages consumed", () -> {
-            messages().forEach(instance ->
-                    consumed.put(instance, Http.uuids(Http.get(instance.url() + "/messages").json())));
-            return consumed.values().stream().mapToInt(List::size).sum() >= expected;
-        });
+        try {
+            Await.until(Duration.ofSeconds(90), expected + " messages consumed", () -> {
+                messages().forEach(instance ->
+                        consumed.put(instance, Http.uuids(Http.get(instance.url() + "/messages").json())));
+                return consumed.values().stream().mapToInt(List::size).sum() >= expected;
+            });
+        } catch (AssertionError timedOut) {
+            // Whether the rest sits in the queue (consumers stuck) or is gone from it (redelivery's part).
+            throw new AssertionError(timedOut.getMessage() + "; consumed " + consumed.values().stream()
+                    .mapToInt(List::size).sum() + ", queue holds " + client().getQueue("messages").size());
+        }
         return consumed;
     }
 
