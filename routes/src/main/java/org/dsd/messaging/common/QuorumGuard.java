@@ -1,6 +1,8 @@
 package org.dsd.messaging.common;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 
 /**
@@ -8,14 +10,21 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtection;
  * the quorum once per heartbeat interval; a member resuming from a freeze would serve its stale data until then.
  * The guard judges it now, from the heartbeats heard so far, before a route touches the cluster. An app that joins
  * as a client has no view of the quorum: the members it talks to refuse on the minority side.
+ *
+ * <p>A member that merges back serves nothing until the cluster is safe again. It empties its partitions when it
+ * rejoins, and until the partition table and the migrations have settled it answered queries for partitions it
+ * no longer held: the freeze test once got a list without a third of the messages, and a map size that agreed.
  */
 public class QuorumGuard {
 
     static final String MINORITY = "on the minority side of a split: serves nothing until it has merged back";
 
+    private enum Rejoin { NONE, MERGING, AWAITING_SAFE }
+
     private final HazelcastInstance hazelcast;
     private final DataMemberQuorum quorum;
     private final SplitBrainProtection protection;
+    private volatile Rejoin rejoin = Rejoin.NONE;
 
     public QuorumGuard(HazelcastInstance hazelcast, boolean member) {
         this.hazelcast = hazelcast;
@@ -23,11 +32,40 @@ public class QuorumGuard {
         this.protection = member
                 ? hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME)
                 : null;
+        if (member) {
+            hazelcast.getLifecycleService().addLifecycleListener(this::onLifecycle);
+        }
+    }
+
+    private void onLifecycle(LifecycleEvent event) {
+        LifecycleState state = event.getState();
+        if (state == LifecycleState.MERGING) {
+            rejoin = Rejoin.MERGING;
+        } else if (state == LifecycleState.MERGED) {
+            rejoin = Rejoin.AWAITING_SAFE;
+        } else if (state == LifecycleState.MERGE_FAILED) {
+            rejoin = Rejoin.NONE;
+        }
     }
 
     public boolean present() {
-        return quorum == null
-                || protection.hasMinimumSize() && quorum.apply(hazelcast.getCluster().getMembers());
+        return quorum == null || rejoined()
+                && protection.hasMinimumSize() && quorum.apply(hazelcast.getCluster().getMembers());
+    }
+
+    private boolean rejoined() {
+        return switch (rejoin) {
+            case NONE -> true;
+            case MERGING -> false;
+            // A call to every member: made only in the moments after a merge.
+            case AWAITING_SAFE -> {
+                boolean safe = hazelcast.getPartitionService().isClusterSafe();
+                if (safe) {
+                    rejoin = Rejoin.NONE;
+                }
+                yield safe;
+            }
+        };
     }
 
     /** Fails the exchange with a 503 (the facade then fails over) unless this member may serve. */
