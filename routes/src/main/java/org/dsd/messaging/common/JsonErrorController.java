@@ -1,9 +1,9 @@
 package org.dsd.messaging.common;
 
-import java.util.Map;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.CamelContext;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpHeaders;
@@ -33,7 +33,7 @@ public class JsonErrorController implements ErrorController {
     }
 
     @RequestMapping("${server.error.path:/error}")
-    public ResponseEntity<Map<String, String>> error(HttpServletRequest request) {
+    public ResponseEntity<ErrorAnswer> error(HttpServletRequest request, HttpServletResponse response) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
@@ -43,14 +43,19 @@ public class JsonErrorController implements ErrorController {
         }
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(JsonReplies.errorBody(reason(status, request)));
+                .body(JsonReplies.errorBody(reason(status, request, response)));
     }
 
-    private static String reason(HttpStatus status, HttpServletRequest request) {
+    private static String reason(HttpStatus status, HttpServletRequest request, HttpServletResponse response) {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         return switch (status) {
             case NOT_FOUND -> "No such path: " + uri;
             case METHOD_NOT_ALLOWED -> "Method not allowed on " + uri;
+            // Refused by the REST DSL's consumes, which Spring MVC enforces; it lists the declared types in Accept.
+            case UNSUPPORTED_MEDIA_TYPE -> request.getContentType() == null ? "Content-Type header is missing"
+                    : "Content-Type " + request.getContentType() + " is not supported; use "
+                    + response.getHeader(HttpHeaders.ACCEPT);
+            case NOT_ACCEPTABLE -> "Answers are " + MediaType.APPLICATION_JSON_VALUE + " only";
             default -> status.getReasonPhrase();
         };
     }

@@ -1,7 +1,5 @@
 package org.dsd.messaging.common;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -52,7 +50,7 @@ public class JsonReplies {
         }
     }
 
-    public static Map<String, String> errorBody(String reason) {
-        return Map.of("error", reason);
+    public static ErrorAnswer errorBody(String reason) {
+        return new ErrorAnswer(reason);
     }
 }

@@ -1,8 +1,6 @@
 package org.dsd.messaging.facade;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +9,8 @@ import org.apache.camel.ExchangeProperty;
 import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.UserMessage;
+import org.dsd.messaging.common.LoggedAnswer;
+import org.dsd.messaging.common.PostedAnswer;
 import org.springframework.stereotype.Component;
 
 /** What the facade routes do with a message between the REST endpoint, the logging service and the queue. */
@@ -18,7 +18,6 @@ import org.springframework.stereotype.Component;
 public class FacadeMessages {
 
     public static final String MESSAGE = "userMessage";
-    private static final Map<String, String> LOGGED = Map.of("success", "Message Was Logged");
 
     private final ObjectMapper json;
     private final JsonReplies replies;
@@ -43,9 +42,6 @@ public class FacadeMessages {
 
     /** 201 with the message: the same answer for a first request and for any repeat under its Idempotency-Key. */
     public void answerPosted(@ExchangeProperty(MESSAGE) UserMessage message, Exchange exchange) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("message", message);
-        body.put("response", LOGGED);
-        replies.reply(exchange, 201, body);
+        replies.reply(exchange, 201, new PostedAnswer(message, LoggedAnswer.NOW));
     }
 }

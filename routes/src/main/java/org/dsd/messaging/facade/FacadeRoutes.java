@@ -8,13 +8,21 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.model.rest.RestParamType;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.QueueProperties;
 import org.dsd.messaging.common.ServiceUnavailableException;
+import org.dsd.messaging.common.MessageText;
+import org.dsd.messaging.common.PostedAnswer;
+import org.dsd.messaging.common.ServiceLists;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+
+import static org.dsd.messaging.common.RestContract.JSON;
+import static org.dsd.messaging.common.RestContract.answer;
+import static org.dsd.messaging.common.RestContract.error;
 
 /**
  * facade-service: a POST is logged by a random logging instance (failing over to the others), then queued
@@ -44,9 +52,27 @@ public class FacadeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        rest("/facade")
-                .post().id("facade-post-rest").to("direct:facade-post")
-                .get().id("facade-get-rest").to("direct:facade-get");
+        rest("/facade").description("The system's entry point")
+                .post().id("facade-post-rest").description("Logs a message, then queues it for the messages service")
+                    // The seed's client sent a form; JSON and plain text are what other clients send.
+                    .consumes("application/x-www-form-urlencoded,application/json,text/plain").produces(JSON)
+                    .type(MessageText.class)
+                    .param().name(IdempotencyKeys.HEADER).type(RestParamType.header).required(false)
+                        .description("Makes the POST safe to repeat: a repeat answers what the first did").endParam()
+                    .responseMessage(answer(201, "Logged and queued (or a repeat of a completed key)",
+                            PostedAnswer.class))
+                    .responseMessage(error(400, "No message, malformed body, or a blank or overlong key"))
+                    .responseMessage(error(413, "The message is larger than app.http.max-message-size"))
+                    .responseMessage(error(415, "Not a form, JSON or plain text"))
+                    .responseMessage(error(422, "The Idempotency-Key was used with another message"))
+                    .responseMessage(error(502, "A logging instance refused the message (a fault between the services)"))
+                    .responseMessage(error(503, "No logging instance answered, or the queue is full or unreachable"))
+                    .to("direct:facade-post")
+                .get().id("facade-get-rest").description("The lists of a random logging and messages instance")
+                    .produces(JSON).outType(ServiceLists.class)
+                    .responseMessage(answer(200, "Both lists", ServiceLists.class))
+                    .responseMessage(error(503, "No instance of a service answered"))
+                    .to("direct:facade-get");
 
         from("direct:facade-post").routeId("facade-post").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(reader, "readText")

@@ -3,7 +3,6 @@ package org.dsd.messaging.logging;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
@@ -15,6 +14,8 @@ import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ServiceUnavailableException;
 import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.common.UserMessage;
+import org.dsd.messaging.common.ErrorAnswer;
+import org.dsd.messaging.common.LoggedAnswer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -55,13 +56,12 @@ public class LoggedMessages {
         StoredMessage previous = messages.putIfAbsent(attempted.uuid(), attempted);
         if (previous == null || previous.equals(attempted)) {
             LOG.info("logged {} {}", attempted.uuid(), attempted.msg());
-            replies.reply(exchange, 201, Map.of("success", "Message Was Logged"));
+            replies.reply(exchange, 201, LoggedAnswer.NOW);
         } else if (previous.msg().equals(attempted.msg())) {
-            replies.reply(exchange, 200, Map.of("success", "Message Was Already Logged",
-                    "message", previous.toUserMessage()));
+            replies.reply(exchange, 200, LoggedAnswer.already(previous.toUserMessage()));
         } else {
-            replies.reply(exchange, 409, Map.of("error", "Conflict due Duplication: uuid is taken by another message",
-                    "message", previous.toUserMessage()));
+            replies.reply(exchange, 409, new ErrorAnswer(
+                    "Conflict due Duplication: uuid is taken by another message", previous.toUserMessage()));
         }
     }
 

@@ -6,8 +6,14 @@ import org.apache.camel.component.hazelcast.HazelcastOperation;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.QuorumGuard;
+import org.dsd.messaging.common.UserMessage;
+import org.dsd.messaging.common.LoggedAnswer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+
+import static org.dsd.messaging.common.RestContract.JSON;
+import static org.dsd.messaging.common.RestContract.answer;
+import static org.dsd.messaging.common.RestContract.error;
 
 /**
  * logging-service: stores messages in the Hazelcast distributed map and lists all of them; from the minority side
@@ -32,9 +38,22 @@ public class LoggingRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        rest("/logging")
-                .post().id("logging-post-rest").to("direct:logging-post")
-                .get().id("logging-list-rest").to("direct:logging-list");
+        rest("/logging").description("The logged messages, in the cluster's distributed map")
+                .post().id("logging-post-rest").description("Stores a message under its uuid, once")
+                    .consumes(JSON).produces(JSON).type(UserMessage.class)
+                    .responseMessage(answer(201, "Stored", LoggedAnswer.class))
+                    .responseMessage(answer(200, "Stored before with the same text: a retry", LoggedAnswer.class))
+                    .responseMessage(error(400, "Malformed JSON, or uuid or msg missing or blank"))
+                    .responseMessage(error(409, "The uuid holds another message (named in the answer)"))
+                    .responseMessage(error(413, "The message is larger than app.http.max-message-size"))
+                    .responseMessage(error(415, "Not JSON"))
+                    .responseMessage(error(503, "This instance is cut off from the cluster's majority"))
+                    .to("direct:logging-post")
+                .get().id("logging-list-rest").description("Every message, from any instance, in the order logged")
+                    .produces(JSON).outType(UserMessage[].class)
+                    .responseMessage(answer(200, "All messages", UserMessage[].class))
+                    .responseMessage(error(503, "Cut off from the majority, or the cluster is rebalancing"))
+                    .to("direct:logging-list");
 
         from("direct:logging-post").routeId("logging-post").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(reader, "readUserMessage")

@@ -13,6 +13,10 @@ import org.dsd.messaging.common.UserMessage;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
+import static org.dsd.messaging.common.RestContract.JSON;
+import static org.dsd.messaging.common.RestContract.answer;
+import static org.dsd.messaging.common.RestContract.error;
+
 /**
  * messages-service: consumes the queue (competing with the other instances) and lists what it consumed.
  * The queue delivers at least once; recording each uuid once in the cluster makes the effect exactly once. On the
@@ -62,8 +66,12 @@ public class MessagesRoutes extends RouteBuilder {
             redeliverLostMessages(hazelcastQueue.getConfiguration().getQueueName());
         }
 
-        rest("/messages")
-                .get().id("messages-list-rest").to("direct:messages-list");
+        rest("/messages").description("What this instance consumed from the queue")
+                .get().id("messages-list-rest").description("This instance's messages, in the order it consumed them")
+                    .produces(JSON).outType(UserMessage[].class)
+                    .responseMessage(answer(200, "The consumed messages", UserMessage[].class))
+                    .responseMessage(error(503, "This instance is cut off from the cluster's majority"))
+                    .to("direct:messages-list");
 
         from("direct:messages-list").routeId("messages-list").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(quorum, "ensurePresent")

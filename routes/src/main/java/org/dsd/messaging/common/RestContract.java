@@ -1,0 +1,20 @@
+package org.dsd.messaging.common;
+
+import org.apache.camel.model.rest.ResponseMessageDefinition;
+
+/** Answers as the REST DSL declares them for the OpenAPI document: every error has the body {"error": ...}. */
+public final class RestContract {
+
+    public static final String JSON = "application/json";
+
+    private RestContract() {
+    }
+
+    public static ResponseMessageDefinition answer(int code, String meaning, Class<?> body) {
+        return new ResponseMessageDefinition().code(code).message(meaning).responseModel(body);
+    }
+
+    public static ResponseMessageDefinition error(int code, String meaning) {
+        return answer(code, meaning, ErrorAnswer.class);
+    }
+}
