@@ -1,6 +1,8 @@
 package org.dsd.messaging.facade;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -252,4 +254,22 @@ class FacadeServiceTest {
             Thread.sleep(200);
         }
     }
+
+    @Test
+    void theOpenApiDocumentDescribesTheContractWithEveryAnswerCode() throws Exception {
+        Answer doc = Http.get(url.replace("/facade", "/api-doc"));
+
+        assertThat(doc.status()).isEqualTo(200);
+        JsonNode facade = doc.json().at("/paths/~1facade");
+        assertThat(facade.at("/post/requestBody/content").fieldNames()).toIterable().containsExactlyInAnyOrder(
+                "application/x-www-form-urlencoded", "application/json", "text/plain");
+        assertThat(facade.at("/post/parameters/0/name").asText()).isEqualTo("Idempotency-Key");
+        assertThat(facade.at("/post/responses").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("201", "400", "413", "415", "422", "502", "503");
+        assertThat(facade.at("/get/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "503");
+        assertThat(doc.json().at("/components/schemas/ServiceLists/properties").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("logging-service", "messages-service");
+        Files.writeString(Path.of("target", "facade-openapi.json"), doc.body());
+    }
 }
+

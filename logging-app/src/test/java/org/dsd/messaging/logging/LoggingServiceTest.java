@@ -209,4 +209,35 @@ class LoggingServiceTest {
         assertThat(wrongMethod.json().get("error").asText()).contains("not allowed");
         assertThat(map.size()).isZero();
     }
+
+    @Test
+    void aContentTypeOrAcceptTheContractDoesNotDeclareIsRefusedWithAJsonError() {
+        Answer form = Http.post(url, "application/x-www-form-urlencoded", "uuid=u&msg=m");
+        Answer none = Http.send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString(json("u", "m"))));
+        Answer html = Http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html").GET());
+
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.json().get("error").asText())
+                .isEqualTo("Content-Type application/x-www-form-urlencoded is not supported; use application/json");
+        assertThat(none.status()).isEqualTo(415);
+        assertThat(none.json().get("error").asText()).isEqualTo("Content-Type header is missing");
+        assertThat(html.status()).isEqualTo(406);
+        assertThat(html.json().get("error").asText()).contains("application/json");
+        assertThat(map.size()).isZero();
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheContractWithEveryAnswerCode() {
+        Answer doc = Http.get(url.replace("/logging", "/api-doc"));
+
+        assertThat(doc.status()).isEqualTo(200);
+        JsonNode logging = doc.json().at("/paths/~1logging");
+        assertThat(logging.at("/post/requestBody/content").fieldNames()).toIterable().containsExactly("application/json");
+        assertThat(logging.at("/post/responses").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("200", "201", "400", "409", "413", "415", "503");
+        assertThat(logging.at("/get/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "503");
+        assertThat(doc.json().at("/components/schemas/UserMessage/properties").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("uuid", "msg");
+    }
 }

@@ -20,6 +20,7 @@ import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.ServiceContexts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -199,4 +200,16 @@ class MessagesServiceTest {
         assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json()))
                 .containsOnlyOnce(lost, arrived);
     }
+
+    @Test
+    void theOpenApiDocumentDescribesTheList() {
+        Answer doc = Http.get("http://127.0.0.1:" + port + "/api-doc");
+
+        assertThat(doc.status()).isEqualTo(200);
+        assertThat(doc.json().at("/paths/~1messages/get/responses").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("200", "503");
+        assertThat(doc.json().at("/paths/~1messages/get/responses/200/content/application~1json/schema/type").asText())
+                .isEqualTo("array");
+    }
 }
+
