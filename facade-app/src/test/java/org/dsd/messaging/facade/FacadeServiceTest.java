@@ -1,9 +1,10 @@
 package org.dsd.messaging.facade;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.RequestFuzzer;
 import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.ServiceContexts;
 import org.dsd.messaging.testservices.FreePort;
@@ -151,6 +153,8 @@ class FacadeServiceTest {
             "application/x-www-form-urlencoded | other=1            | 400",
             "application/x-www-form-urlencoded | msg=%20            | 400",
             "application/x-www-form-urlencoded | msg=%zz            | 400",
+            "application/x-www-form-urlencoded | msg                | 400",
+            "application/x-www-form-urlencoded | '{\"msg\": \"x\"}'  | 400",
             "application/json                  | '{\"msg\": '        | 400",
             "application/json                  | '{\"msg\": \"\"}'  | 400",
             "application/json                  | '{\"text\": \"x\"}' | 400",
@@ -271,5 +275,21 @@ class FacadeServiceTest {
                 .containsExactlyInAnyOrder("logging-service", "messages-service");
         Files.writeString(Path.of("target", "facade-openapi.json"), doc.body());
     }
-}
 
+    @Test
+    void aPostSlowerThanTheServletsDefaultTimeoutIsAnsweredByItsRouteNotByTheContainer() throws Exception {
+        // Tomcat's own async timeout is 30 s: it used to answer 503 while the route went on to queue the message.
+        queued.whenAnyExchangeReceived(exchange -> Thread.sleep(31_000));
+
+        Answer answer = Http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("slow to queue")), Duration.ofSeconds(60));
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.json().at("/message/msg").asText()).isEqualTo("slow to queue");
+    }
+
+    @Test
+    void generatedBadInputGetsAJsonErrorBelow500AndStoresNothing() throws Exception {
+        new RequestFuzzer(url.replace("/facade", ""), List.of("/facade", "/api-doc", "/actuator/health", "/logging"), () -> map.size() + queued.getReceivedCounter()).run(1_500);
+    }
+}

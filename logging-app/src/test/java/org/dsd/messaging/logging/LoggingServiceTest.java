@@ -18,6 +18,7 @@ import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.RequestFuzzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -239,5 +240,10 @@ class LoggingServiceTest {
         assertThat(logging.at("/get/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "503");
         assertThat(doc.json().at("/components/schemas/UserMessage/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("uuid", "msg");
+    }
+
+    @Test
+    void generatedBadInputGetsAJsonErrorBelow500AndStoresNothing() throws Exception {
+        new RequestFuzzer(url.replace("/logging", ""), List.of("/logging", "/api-doc", "/actuator/health", "/facade"), map::size).run(1_500);
     }
 }

@@ -20,6 +20,7 @@ import org.dsd.messaging.common.StoredMessage;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.RequestFuzzer;
 import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.ServiceContexts;
 import org.junit.jupiter.api.AfterAll;
@@ -211,5 +212,11 @@ class MessagesServiceTest {
         assertThat(doc.json().at("/paths/~1messages/get/responses/200/content/application~1json/schema/type").asText())
                 .isEqualTo("array");
     }
-}
 
+    @Test
+    void generatedBadInputGetsAJsonErrorBelow500AndChangesNothing() throws Exception {
+        IMap<String, Object> consumed = CLUSTER.member(0).getMap("consumed-messages");
+        new RequestFuzzer("http://127.0.0.1:" + port, List.of("/messages", "/api-doc", "/actuator/health",
+                "/logging"), () -> consumed.size() + CLUSTER.member(0).getQueue("messages").size()).run(1_000);
+    }
+}

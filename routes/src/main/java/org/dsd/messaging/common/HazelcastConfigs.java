@@ -1,5 +1,6 @@
 package org.dsd.messaging.common;
 
+import java.time.Duration;
 import java.util.Properties;
 
 import com.hazelcast.client.config.ClientConfig;
@@ -80,13 +81,17 @@ public final class HazelcastConfigs {
         config.getQueueConfig("default").setSplitBrainProtectionName(DataMemberQuorum.NAME);
     }
 
+    /** The longest a client's cluster operation takes, retries included, before it fails. */
+    public static final Duration CLIENT_INVOCATION_TIMEOUT = Duration.ofSeconds(30);
+
     public static ClientConfig client(HazelcastProperties properties) {
         ClientConfig config = new ClientConfig();
         config.setClusterName(properties.clusterName());
         commonProperties(config.getProperties());
         // Retry writes cut off by a dying member; a rare duplicate is dropped by uuid downstream.
         config.getNetworkConfig().setAddresses(properties.members()).setRedoOperation(true);
-        config.setProperty("hazelcast.client.invocation.timeout.seconds", "30");
+        config.setProperty("hazelcast.client.invocation.timeout.seconds",
+                String.valueOf(CLIENT_INVOCATION_TIMEOUT.toSeconds()));
         // The client learns of member and partition changes from one member; if that one freezes, only the
         // heartbeat timeout makes it close that connection and listen to another (default: 60 s of stale routing).
         config.setProperty("hazelcast.client.heartbeat.interval", String.valueOf(properties.heartbeatIntervalSeconds() * 1000));

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
@@ -25,7 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Reads every request body before Camel's HTTP binding does, since a failure inside the binding is a bare
  * 500: a body larger than any message of {@code app.http.max-message-size} can make gets 413 (a declared length
  * up front, a chunked body once it passes the limit, so nothing larger is ever held in memory), and a form body
- * that does not URL-decode gets 400. The binding then reads the buffered copy, which also spares it the
+ * that Camel's binding cannot parse gets 400. The binding then reads the buffered copy, which also spares it the
  * container's reader, which is closed under it when the body declares a charset other than UTF-8.
  */
 @Component
@@ -57,7 +58,7 @@ public class RequestBodyFilter extends OncePerRequestFilter {
                 refuse(response, 413, tooLarge);
                 return;
             }
-            if (isForm(request.getContentType()) && !decodes(body)) {
+            if (isForm(request.getContentType()) && !isWellFormedForm(body)) {
                 refuse(response, 400, "Malformed form body");
                 return;
             }
@@ -75,13 +76,18 @@ public class RequestBodyFilter extends OncePerRequestFilter {
         }
     }
 
-    private static boolean decodes(byte[] body) {
+    /**
+     * Every field is {@code name=value} and %-decodes: Camel's HTTP binding parses form bodies into headers and
+     * fails with a 500 on a field without '=' (an empty one between two '&amp;' too).
+     */
+    private static boolean isWellFormedForm(byte[] body) {
+        String form = new String(body, StandardCharsets.UTF_8);
         try {
-            URLDecoder.decode(new String(body, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-            return true;
+            URLDecoder.decode(form, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return false;
         }
+        return Arrays.stream(form.split("&")).allMatch(field -> field.contains("="));
     }
 
     private void refuse(HttpServletResponse response, int status, String reason) throws IOException {
