@@ -28,10 +28,11 @@ public record FacadeProperties(
         @DefaultValue("10s") Duration failedInstanceBackoff,
         @DefaultValue("2s") Duration stalledInstanceAfter) {
 
-    /** Endpoint URIs of one path on every instance; an answer outside {@code okStatusCodes} is a failure. */
-    static String[] endpoints(List<String> baseUrls, String path, String okStatusCodes) {
+    /** Endpoint URIs of one method and path on every instance; an answer outside {@code okStatusCodes} fails. */
+    static String[] endpoints(List<String> baseUrls, String method, String path, String okStatusCodes) {
         return baseUrls.stream()
-                .map(url -> url.replaceAll("/+$", "") + path + "?okStatusCodeRange=" + okStatusCodes)
+                .map(url -> url.replaceAll("/+$", "") + path + "?httpMethod=" + method
+                        + "&okStatusCodeRange=" + okStatusCodes)
                 .toArray(String[]::new);
     }
 }
