@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Turns request bodies into messages, or into an {@link ApiError} that says what was wrong with them.
  * Validation happens here, before any route stores or queues anything. The Content-Type has been checked before:
- * the REST DSL's {@code consumes} refuses any other with 415.
+ * the REST DSL's {@code consumes} refuses any other with 415. Hand-written because Camel's JSON binding answers its
+ * errors in plain text and has no form or text binding; Bean Validation would need that binding first.
  */
 @Component
 public class MessageRequestReader {
