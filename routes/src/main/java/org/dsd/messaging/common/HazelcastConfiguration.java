@@ -1,5 +1,7 @@
 package org.dsd.messaging.common;
 
+import java.time.Duration;
+
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -39,9 +41,20 @@ public class HazelcastConfiguration {
                 : Health.down().withDetail("reason", "partitions are migrating or backups are missing").build();
     }
 
+    /**
+     * A pause of 3 s cannot get a member dropped (the others wait {@code max-no-heartbeat-seconds}); after a longer
+     * one, the member's own failure detector needs that long plus a heartbeat to catch up with the others' view.
+     */
     @Bean
-    public QuorumGuard quorumGuard(HazelcastInstance hazelcast, HazelcastProperties properties) {
-        return new QuorumGuard(hazelcast, properties.mode() != HazelcastProperties.Mode.CLIENT);
+    public PauseDetector pauseDetector(HazelcastProperties properties) {
+        return new PauseDetector(Duration.ofSeconds(3),
+                Duration.ofSeconds(properties.maxNoHeartbeatSeconds() + properties.heartbeatIntervalSeconds()));
+    }
+
+    @Bean
+    public QuorumGuard quorumGuard(HazelcastInstance hazelcast, HazelcastProperties properties,
+                                   PauseDetector pauses) {
+        return new QuorumGuard(hazelcast, properties.mode() != HazelcastProperties.Mode.CLIENT, pauses);
     }
 
     /**

@@ -11,6 +11,9 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtection;
  * The guard judges it now, from the heartbeats heard so far, before a route touches the cluster. An app that joins
  * as a client has no view of the quorum: the members it talks to refuse on the minority side.
  *
+ * <p>A member that stood still (frozen, a long GC pause) serves nothing for a while after it resumes
+ * ({@link PauseDetector}): until then its view of the cluster may be the one from before the pause.
+ *
  * <p>A member that merges back serves nothing until the cluster is safe again. It empties its partitions when it
  * rejoins, and until the partition table and the migrations have settled it answered queries for partitions it
  * no longer held: the freeze test once got a list without a third of the messages, and a map size that agreed.
@@ -24,10 +27,12 @@ public class QuorumGuard {
     private final HazelcastInstance hazelcast;
     private final DataMemberQuorum quorum;
     private final SplitBrainProtection protection;
+    private final PauseDetector pauses;
     private volatile Rejoin rejoin = Rejoin.NONE;
 
-    public QuorumGuard(HazelcastInstance hazelcast, boolean member) {
+    public QuorumGuard(HazelcastInstance hazelcast, boolean member, PauseDetector pauses) {
         this.hazelcast = hazelcast;
+        this.pauses = pauses;
         this.quorum = member ? DataMemberQuorum.of(hazelcast) : null;
         this.protection = member
                 ? hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME)
@@ -49,7 +54,7 @@ public class QuorumGuard {
     }
 
     public boolean present() {
-        return quorum == null || rejoined()
+        return quorum == null || !pauses.recentlyPaused() && rejoined()
                 && protection.hasMinimumSize() && quorum.apply(hazelcast.getCluster().getMembers());
     }
 

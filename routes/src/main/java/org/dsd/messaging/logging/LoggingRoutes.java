@@ -70,6 +70,8 @@ public class LoggingRoutes extends RouteBuilder {
                 .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count"))
                 .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.QUERY))
                 .to(messagesMap).id("map-values")
+                // Again after the read: a member frozen in the middle of it may resume cut off.
+                .bean(quorum, "ensurePresent")
                 .bean(loggedMessages, "answerList");
     }
 }

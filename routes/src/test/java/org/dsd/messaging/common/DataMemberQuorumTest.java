@@ -54,7 +54,8 @@ class DataMemberQuorumTest {
             assertThat(hasQuorum(cluster.member(0))).as("two of three").isTrue();
             assertThat(map.get("before")).isEqualTo("the split");
 
-            QuorumGuard guard = new QuorumGuard(cluster.member(0), true);
+            QuorumGuard guard = new QuorumGuard(cluster.member(0), true,
+                    new PauseDetector(Duration.ofSeconds(3), Duration.ofSeconds(11)));
             assertThat(guard.present()).isTrue();
             cluster.member(1).getLifecycleService().terminate();
             Await.until(TIMEOUT, "no quorum", () -> !hasQuorum(cluster.member(0)));
