@@ -20,9 +20,9 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.dsd.messaging.testing.HazelcastTestCluster;
+import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.RequestFuzzer;
-import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.ServiceContexts;
 import org.dsd.messaging.testservices.FreePort;
 import org.dsd.messaging.testservices.LoggingService;
@@ -290,6 +290,7 @@ class FacadeServiceTest {
 
     @Test
     void generatedBadInputGetsAJsonErrorBelow500AndStoresNothing() throws Exception {
-        new RequestFuzzer(url.replace("/facade", ""), List.of("/facade", "/api-doc", "/actuator/health", "/logging"), () -> map.size() + queued.getReceivedCounter()).run(1_500);
+        new RequestFuzzer(url.replace("/facade", ""), List.of("/facade", "/api-doc", "/actuator/health", "/logging"),
+                () -> map.size() + queued.getReceivedCounter()).run(1_500);
     }
 }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.map.IMap;
 import org.apache.camel.CamelContext;
-import com.hazelcast.core.IndeterminateOperationStateException;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -234,7 +234,8 @@ class LoggingServiceTest {
 
         assertThat(doc.status()).isEqualTo(200);
         JsonNode logging = doc.json().at("/paths/~1logging");
-        assertThat(logging.at("/post/requestBody/content").fieldNames()).toIterable().containsExactly("application/json");
+        assertThat(logging.at("/post/requestBody/content").fieldNames()).toIterable()
+                .containsExactly("application/json");
         assertThat(logging.at("/post/responses").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("200", "201", "400", "409", "413", "415", "503");
         assertThat(logging.at("/get/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "503");
@@ -244,6 +245,7 @@ class LoggingServiceTest {
 
     @Test
     void generatedBadInputGetsAJsonErrorBelow500AndStoresNothing() throws Exception {
-        new RequestFuzzer(url.replace("/logging", ""), List.of("/logging", "/api-doc", "/actuator/health", "/facade"), map::size).run(1_500);
+        new RequestFuzzer(url.replace("/logging", ""), List.of("/logging", "/api-doc", "/actuator/health", "/facade"),
+                map::size).run(1_500);
     }
 }

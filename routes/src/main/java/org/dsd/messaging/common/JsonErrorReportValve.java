@@ -49,8 +49,8 @@ public class JsonErrorReportValve extends ErrorReportValve {
 
         @Override
         public void customize(TomcatServletWebServerFactory factory) {
-            factory.addContextCustomizers(context ->
-                    ((StandardHost) context.getParent()).setErrorReportValveClass(JsonErrorReportValve.class.getName()));
+            factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
+                    .setErrorReportValveClass(JsonErrorReportValve.class.getName()));
         }
     }
 }

@@ -1,8 +1,8 @@
 package org.dsd.messaging.common;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 
 /**
@@ -15,8 +15,8 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtection;
  * ({@link PauseDetector}): until then its view of the cluster may be the one from before the pause.
  *
  * <p>A member that merges back serves nothing until the cluster is safe again. It empties its partitions when it
- * rejoins, and until the partition table and the migrations have settled it answered queries for partitions it
- * no longer held: the freeze test once got a list without a third of the messages, and a map size that agreed.
+ * rejoins, and until the partition table and the migrations have settled it may answer for partitions it no
+ * longer holds: a chaos run once got a list missing every message from a member merging back.
  */
 public class QuorumGuard {
 

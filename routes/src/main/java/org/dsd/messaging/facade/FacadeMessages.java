@@ -8,9 +8,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.common.JsonReplies;
-import org.dsd.messaging.common.UserMessage;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.PostedAnswer;
+import org.dsd.messaging.common.UserMessage;
 import org.springframework.stereotype.Component;
 
 /** What the facade routes do with a message between the REST endpoint, the logging service and the queue. */

@@ -11,11 +11,11 @@ import org.apache.camel.model.rest.RestParamType;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.MessageRequestReader;
-import org.dsd.messaging.common.QueueProperties;
-import org.dsd.messaging.common.ServiceUnavailableException;
 import org.dsd.messaging.common.MessageText;
 import org.dsd.messaging.common.PostedAnswer;
+import org.dsd.messaging.common.QueueProperties;
 import org.dsd.messaging.common.ServiceLists;
+import org.dsd.messaging.common.ServiceUnavailableException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 

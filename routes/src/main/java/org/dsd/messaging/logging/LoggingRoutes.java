@@ -4,10 +4,10 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.HazelcastConstants;
 import org.apache.camel.component.hazelcast.HazelcastOperation;
 import org.dsd.messaging.common.HttpErrorRoutes;
+import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.QuorumGuard;
 import org.dsd.messaging.common.UserMessage;
-import org.dsd.messaging.common.LoggedAnswer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.dsd.messaging.system.LocalTopology.Instance;
-import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
