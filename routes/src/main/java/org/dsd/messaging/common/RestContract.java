@@ -1,11 +1,12 @@
 package org.dsd.messaging.common;
 
 import org.apache.camel.model.rest.ResponseMessageDefinition;
+import org.springframework.http.MediaType;
 
 /** Answers as the REST DSL declares them for the OpenAPI document: every error has the body {"error": ...}. */
 public final class RestContract {
 
-    public static final String JSON = "application/json";
+    public static final String JSON = MediaType.APPLICATION_JSON_VALUE;
 
     private RestContract() {
     }

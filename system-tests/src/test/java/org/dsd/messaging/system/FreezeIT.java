@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one: its connections stay open and nothing answers on them.
  *
  * <p>Runs only with {@code -Dfreeze=true}: it still fails in about one run of three (a POST gap longer than the
- * freeze, two logged messages never consumed, a list from the member that had just merged back missing a third of
- * the messages); the README's known problems have the details.
+ * freeze; logged messages never consumed, or missing from the consumers' lists; before the pause detector, a list
+ * from the member right after its resume missing a third of the messages); the README's known problems have the
+ * details.
  */
 @EnabledIfSystemProperty(named = "freeze", matches = "true")
 class FreezeIT {
