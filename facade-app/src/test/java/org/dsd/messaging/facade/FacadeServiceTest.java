@@ -59,6 +59,7 @@ class FacadeServiceTest {
         logging = ServiceContexts.start(LoggingService.class, "logging", CLUSTER.appProperties("client"));
         messages = ServiceContexts.start(MessagesService.class, "messages", CLUSTER.appProperties("lite-member"));
         CLUSTER.join(registry, "client");
+        registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(logging));
         registry.add("app.facade.messages-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(messages));
     }
@@ -273,7 +274,23 @@ class FacadeServiceTest {
         assertThat(facade.at("/get/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "503");
         assertThat(doc.json().at("/components/schemas/ServiceLists/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("logging-service", "messages-service");
+        JsonNode services = doc.json().at("/paths/~1services~1{name}/get");
+        assertThat(services.at("/parameters/0/name").asText()).isEqualTo("name");
+        assertThat(services.at("/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "404");
         Files.writeString(Path.of("target", "facade-openapi.json"), doc.body());
+    }
+
+    @Test
+    void withStaticDiscoveryTheServicesAreTheConfiguredOnes() {
+        Answer logging = Http.get(url.replace("/facade", "/services/logging-service"));
+        Answer unknown = Http.get(url.replace("/facade", "/services/logging"));
+
+        assertThat(logging.status()).isEqualTo(200);
+        assertThat(logging.json()).hasSize(2);
+        assertThat(logging.json().get(1).asText()).isEqualTo(ServiceContexts.baseUrl(FacadeServiceTest.logging));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error").asText()).isEqualTo(
+                "unknown service 'logging'; known: logging-service, messages-service");
     }
 
     @Test
@@ -290,7 +307,7 @@ class FacadeServiceTest {
 
     @Test
     void generatedBadInputGetsAJsonErrorBelow500AndStoresNothing() throws Exception {
-        new RequestFuzzer(url.replace("/facade", ""), List.of("/facade", "/api-doc", "/actuator/health", "/logging"),
-                () -> map.size() + queued.getReceivedCounter()).run(1_500);
+        List<String> paths = List.of("/facade", "/api-doc", "/actuator/health", "/logging", "/services/logging-service");
+        new RequestFuzzer(url.replace("/facade", ""), paths, () -> map.size() + queued.getReceivedCounter()).run(1_500);
     }
 }

@@ -29,6 +29,7 @@ class FacadeWithFullQueueTest {
     static void startLoggingOnly(DynamicPropertyRegistry registry) {
         logging = ServiceContexts.start(LoggingService.class, "logging", CLUSTER.appProperties("client"));
         CLUSTER.join(registry, "client");
+        registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> ServiceContexts.baseUrl(logging));
     }
 

@@ -49,6 +49,7 @@ class FacadeWithKafkaQueueTest {
         SERVICES.add(ServiceContexts.start(MessagesService.class, "messages-2", properties));
         CLUSTER.join(registry, "client");
         registry.add("app.queue.uri", () -> queueUri);
+        registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> ServiceContexts.baseUrl(SERVICES.get(0)));
         registry.add("app.facade.messages-urls", () -> ServiceContexts.baseUrl(SERVICES.get(1)));
     }

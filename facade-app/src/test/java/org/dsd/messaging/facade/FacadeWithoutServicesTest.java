@@ -31,6 +31,7 @@ class FacadeWithoutServicesTest {
     @DynamicPropertySource
     static void pointAtDeadInstances(DynamicPropertyRegistry registry) {
         CLUSTER.join(registry, "client");
+        registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + FreePort.deadUrl());
         registry.add("app.facade.messages-urls", FreePort::deadUrl);
     }

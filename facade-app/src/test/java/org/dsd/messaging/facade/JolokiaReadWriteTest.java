@@ -32,6 +32,7 @@ class JolokiaReadWriteTest {
     @DynamicPropertySource
     static void joinTheTestCluster(DynamicPropertyRegistry registry) {
         CLUSTER.join(registry, "client");
+        registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", FreePort::deadUrl);
         registry.add("app.facade.messages-urls", FreePort::deadUrl);
     }

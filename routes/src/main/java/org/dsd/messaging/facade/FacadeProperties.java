@@ -7,13 +7,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Where the facade finds the other services.
+ * Where the facade finds the other services, and how it treats instances that fail.
  *
- * @param loggingUrls  base URLs of the logging instances (POST and GET /logging)
- * @param messagesUrls base URLs of the messages instances (GET /messages)
+ * @param loggingUrls  with {@code app.discovery=static}: base URLs of the logging instances (POST and GET /logging)
+ * @param messagesUrls with {@code app.discovery=static}: base URLs of the messages instances (GET /messages)
  * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
  * @param idempotencyKeyMapName the Hazelcast map that remembers them
- * @param failedInstanceBackoff how long an instance that failed is tried after the others
+ * @param maxAttempts           how many instances of a service one request tries at most
+ * @param failedInstanceBackoff how long an instance that failed is tried after the others; doubled on each further
+ *                              failure in a row
+ * @param failedInstanceMaxBackoff the longest it is tried after the others
  * @param stalledInstanceAfter  an instance with calls under way that answered none for this long is tried after
  *                              the others (a frozen one), until it answers again
  */
@@ -25,14 +28,8 @@ public record FacadeProperties(
         List<String> messagesUrls,
         @DefaultValue("24h") Duration idempotencyKeyTtl,
         @DefaultValue("idempotency-keys") String idempotencyKeyMapName,
+        @DefaultValue("3") int maxAttempts,
         @DefaultValue("10s") Duration failedInstanceBackoff,
+        @DefaultValue("1m") Duration failedInstanceMaxBackoff,
         @DefaultValue("2s") Duration stalledInstanceAfter) {
-
-    /** Endpoint URIs of one method and path on every instance; an answer outside {@code okStatusCodes} fails. */
-    static String[] endpoints(List<String> baseUrls, String method, String path, String okStatusCodes) {
-        return baseUrls.stream()
-                .map(url -> url.replaceAll("/+$", "") + path + "?httpMethod=" + method
-                        + "&okStatusCodeRange=" + okStatusCodes)
-                .toArray(String[]::new);
-    }
 }

@@ -1,7 +1,5 @@
 package org.dsd.messaging.facade;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -33,15 +31,18 @@ import static org.dsd.messaging.common.RestContract.error;
 public class FacadeRoutes extends RouteBuilder {
 
     private final FacadeProperties services;
+    private final ServiceDirectory directory;
     private final QueueProperties queue;
     private final MessageRequestReader reader;
     private final IdempotencyKeys idempotencyKeys;
     private final FacadeMessages messages;
     private final JsonReplies replies;
 
-    public FacadeRoutes(FacadeProperties services, QueueProperties queue, MessageRequestReader reader,
-                        IdempotencyKeys idempotencyKeys, FacadeMessages messages, JsonReplies replies) {
+    public FacadeRoutes(FacadeProperties services, ServiceDirectory directory, QueueProperties queue,
+                        MessageRequestReader reader, IdempotencyKeys idempotencyKeys, FacadeMessages messages,
+                        JsonReplies replies) {
         this.services = services;
+        this.directory = directory;
         this.queue = queue;
         this.reader = reader;
         this.idempotencyKeys = idempotencyKeys;
@@ -91,8 +92,8 @@ public class FacadeRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
                 // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
-                .loadBalance(failover("logging-service"))
-                    .to(FacadeProperties.endpoints(services.loggingUrls(), "POST", "/logging", "200-499"))
+                .loadBalance(failover(ServiceDirectory.LOGGING))
+                    .toD(onEachInstance("/logging", "POST", "200-499"))
                 .end()
                 .bean(messages, "checkLogged");
 
@@ -122,22 +123,28 @@ public class FacadeRoutes extends RouteBuilder {
                 .end()
                 .process(exchange -> replies.reply(exchange, 200, exchange.getIn().getBody()));
 
-        listFrom("logging-service", "direct:logging-list-remote", services.loggingUrls(), "/logging");
-        listFrom("messages-service", "direct:messages-list-remote", services.messagesUrls(), "/messages");
+        listFrom(ServiceDirectory.LOGGING, "direct:logging-list-remote", "/logging");
+        listFrom(ServiceDirectory.MESSAGES, "direct:messages-list-remote", "/messages");
     }
 
     private RandomFailoverLoadBalancer failover(String service) {
-        return new RandomFailoverLoadBalancer(service, services.failedInstanceBackoff(),
-                services.stalledInstanceAfter());
+        return new RandomFailoverLoadBalancer(service, () -> directory.instances(service), services.maxAttempts(),
+                services.failedInstanceBackoff(), services.failedInstanceMaxBackoff(), services.stalledInstanceAfter());
     }
 
-    private void listFrom(String service, String from, List<String> baseUrls, String path) {
+    /** The endpoint of the instance the balancer picked for an attempt; an answer outside {@code okStatusCodes} fails. */
+    private static String onEachInstance(String path, String method, String okStatusCodes) {
+        return "${exchangeProperty." + RandomFailoverLoadBalancer.INSTANCE_URL + "}" + path
+                + "?httpMethod=" + method + "&okStatusCodeRange=" + okStatusCodes;
+    }
+
+    private void listFrom(String service, String from, String path) {
         from(from).routeId(service + "-list-remote").errorHandler(noErrorHandler())
                 .setProperty(ServiceListsAggregation.SERVICE, constant(service))
                 .removeHeaders("*")
                 .setBody(constant(null))
                 .loadBalance(failover(service))
-                    .to(FacadeProperties.endpoints(baseUrls, "GET", path, "200-299"))
+                    .toD(onEachInstance(path, "GET", "200-299"))
                 .end()
                 .unmarshal().json(JsonNode.class);
     }

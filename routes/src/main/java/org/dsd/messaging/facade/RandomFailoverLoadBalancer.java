@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -18,50 +19,62 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Load balancer that starts at a random instance and, when it fails (refused, timed out, 5xx), walks on to
- * the next one until one answers: Camel's own balancers are either random or failover, never both. Each
- * attempt works on a copy of the exchange, so a failed call leaves nothing behind for the next. When every
- * instance failed, the exchange fails with {@link ServiceUnavailableException}.
+ * Load balancer over the live instances of a service ({@link ServiceDirectory}): it starts at a random instance
+ * and, when that fails (refused, timed out, 5xx), walks on to the next until one answers; Camel's own balancers are
+ * either random or failover, never both, and over a fixed list. Each attempt is a copy of the exchange carrying the
+ * instance's base URL in {@link #INSTANCE_URL}, for the one dynamic endpoint the balancer wraps. When every instance
+ * tried failed, the exchange fails with {@link ServiceUnavailableException}.
  *
- * <p>A frozen instance accepts connections and answers nothing, so each request that picks it first waits out the
- * whole response timeout. Two rules keep requests away from it: an instance that failed is tried last for a while
- * ({@code backoff}), and so is one that has calls under way and has answered none for {@code stalledAfter}, which
- * it shows long before the first of those calls times out (the freeze test saw all four clients' requests wait
- * on a frozen instance, one after the other, before it had failed once).
+ * <p>A circuit breaker per instance keeps requests away from one that fails: it goes last for {@code backoff},
+ * doubled on each further failure up to {@code maxBackoff}, until a call to it succeeds. A frozen instance accepts
+ * connections and answers nothing, so every request that picked it would wait out the response timeout before it
+ * failed once; an instance with calls under way that answered none for {@code stalledAfter} goes last too, until
+ * it answers again.
  */
 public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
+
+    /** The exchange property that holds the base URL of the instance an attempt calls. */
+    public static final String INSTANCE_URL = "instanceUrl";
 
     private static final Logger LOG = LoggerFactory.getLogger(RandomFailoverLoadBalancer.class);
 
     private final String serviceName;
+    private final Supplier<List<String>> instances;
+    private final int maxAttempts;
     private final long backoffNanos;
+    private final long maxBackoffNanos;
     private final long stalledAfterNanos;
-    private final Map<Integer, Calls> callsByInstance = new ConcurrentHashMap<>();
+    private final Map<String, Calls> callsByInstance = new ConcurrentHashMap<>();
 
-    public RandomFailoverLoadBalancer(String serviceName, Duration backoff, Duration stalledAfter) {
+    public RandomFailoverLoadBalancer(String serviceName, Supplier<List<String>> instances, int maxAttempts,
+                                      Duration backoff, Duration maxBackoff, Duration stalledAfter) {
         this.serviceName = serviceName;
+        this.instances = instances;
+        this.maxAttempts = maxAttempts;
         this.backoffNanos = backoff.toNanos();
+        this.maxBackoffNanos = maxBackoff.toNanos();
         this.stalledAfterNanos = stalledAfter.toNanos();
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        AsyncProcessor[] instances = doGetProcessors();
+        AsyncProcessor endpoint = doGetProcessors()[0];
+        List<String> urls = order(instances.get());
         Throwable lastFailure = null;
-        for (int index : order(instances.length)) {
+        for (String url : urls.subList(0, Math.min(maxAttempts, urls.size()))) {
             if (!isRunAllowed()) {
                 break;
             }
-            AsyncProcessor instance = instances[index];
-            Calls calls = calls(index);
+            Calls calls = calls(url);
             Exchange attempt = ExchangeHelper.createCopy(exchange, true);
+            attempt.setProperty(INSTANCE_URL, url);
             calls.started();
             try {
-                instance.process(attempt);
+                endpoint.process(attempt);
             } catch (Exception e) {
                 attempt.setException(e);
             } finally {
-                calls.ended(attempt.getException() == null ? 0 : backoffNanos);
+                calls.ended(attempt.getException() == null, backoffNanos, maxBackoffNanos);
             }
             if (attempt.getException() == null) {
                 ExchangeHelper.copyResults(exchange, attempt);
@@ -69,40 +82,42 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
                 return true;
             }
             lastFailure = attempt.getException();
-            LOG.warn("{} instance {} failed, trying the next: {}", serviceName, instance, lastFailure.toString());
+            LOG.warn("{} instance {} failed, trying the next: {}", serviceName, url, lastFailure.toString());
         }
-        exchange.setException(new ServiceUnavailableException(serviceName + " unavailable: no instance answered",
-                lastFailure));
+        exchange.setException(new ServiceUnavailableException(serviceName + " unavailable: "
+                + (urls.isEmpty() ? "no instance registered" : "no instance answered"), lastFailure));
         callback.done(true);
         return true;
     }
 
-    private Calls calls(int index) {
-        return callsByInstance.computeIfAbsent(index, i -> new Calls());
+    private Calls calls(String url) {
+        return callsByInstance.computeIfAbsent(url, u -> new Calls());
     }
 
-    /** All instances from a random one on, those that failed recently or are stalled moved to the end. */
-    private List<Integer> order(int count) {
-        int first = ThreadLocalRandom.current().nextInt(count);
+    /** The instances from a random one on, those that failed recently or are stalled moved to the end. */
+    private List<String> order(List<String> urls) {
+        int count = urls.size();
+        int first = count == 0 ? 0 : ThreadLocalRandom.current().nextInt(count);
         long now = System.nanoTime();
-        List<Integer> order = new ArrayList<>(count);
-        List<Integer> last = new ArrayList<>();
+        List<String> order = new ArrayList<>(count);
+        List<String> last = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int index = (first + i) % count;
-            (calls(index).avoid(now, stalledAfterNanos) ? last : order).add(index);
+            String url = urls.get((first + i) % count);
+            (calls(url).avoid(now, stalledAfterNanos) ? last : order).add(url);
         }
         order.addAll(last);
         return order;
     }
 
-    /** The calls to one instance: how many are under way, and when it last made progress. */
+    /** The calls to one instance: how many are under way, when it last made progress, its breaker. */
     private static final class Calls {
 
         private final AtomicInteger underWay = new AtomicInteger();
+        private final AtomicInteger failuresInARow = new AtomicInteger();
         /** When a call to it last ended, or started while none was under way. */
         private volatile long lastProgress = System.nanoTime();
-        /** After a failure: until when it goes last. */
-        private volatile long triedLastUntil = lastProgress;
+        /** The breaker is open (it goes last) until then. */
+        private volatile long openUntil = lastProgress;
 
         void started() {
             if (underWay.getAndIncrement() == 0) {
@@ -110,15 +125,21 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
             }
         }
 
-        void ended(long triedLastFor) {
+        void ended(boolean succeeded, long backoffNanos, long maxBackoffNanos) {
             long now = System.nanoTime();
             lastProgress = now;
-            triedLastUntil = now + triedLastFor;
+            if (succeeded) {
+                failuresInARow.set(0);
+                openUntil = now;
+            } else {
+                int doublings = Math.min(failuresInARow.getAndIncrement(), 16);
+                openUntil = now + Math.min(backoffNanos << doublings, maxBackoffNanos);
+            }
             underWay.decrementAndGet();
         }
 
         boolean avoid(long now, long stalledAfterNanos) {
-            return triedLastUntil - now > 0 || underWay.get() > 0 && now - lastProgress > stalledAfterNanos;
+            return openUntil - now > 0 || underWay.get() > 0 && now - lastProgress > stalledAfterNanos;
         }
     }
 }

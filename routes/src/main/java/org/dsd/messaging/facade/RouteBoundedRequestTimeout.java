@@ -11,10 +11,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * The container answers a request itself once it outlives the servlet's async timeout (Tomcat: 30 s), while the
  * route goes on: a POST was told 503 and then logged and queued. So the timeout is set above the longest a
- * POST /facade can take by the route's own timeouts, and the route always writes the answer: every logging
- * instance tried once (connect, pooled connection and response timeouts of the http component), and three
- * cluster operations (the Idempotency-Key claimed, the message queued, the key completed). A GET takes less: the
- * two lists are fetched in parallel with the same timeouts.
+ * POST /facade can take by the route's own timeouts, and the route always writes the answer: as many logging
+ * instances tried as {@code app.facade.max-attempts} allows (connect, pooled connection and response timeouts of
+ * the http component each), and three cluster operations (the Idempotency-Key claimed, the message queued, the
+ * key completed). A GET takes less: the two lists are fetched in parallel with the same timeouts.
  */
 @Configuration
 public class RouteBoundedRequestTimeout implements WebMvcConfigurer {
@@ -28,7 +28,7 @@ public class RouteBoundedRequestTimeout implements WebMvcConfigurer {
                                       @Value("${camel.component.http.connection-request-timeout}") long poolMillis,
                                       @Value("${camel.component.http.response-timeout}") long responseMillis) {
         Duration perLoggingInstance = Duration.ofMillis(connectMillis + poolMillis + responseMillis);
-        this.timeout = perLoggingInstance.multipliedBy(services.loggingUrls().size())
+        this.timeout = perLoggingInstance.multipliedBy(services.maxAttempts())
                 .plus(HazelcastConfigs.CLIENT_INVOCATION_TIMEOUT.multipliedBy(3))
                 .plus(MARGIN);
     }

@@ -1,10 +1,10 @@
 package org.dsd.messaging.messages;
 
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.UUID;
 
+import org.dsd.messaging.common.ServerHost;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -38,7 +38,6 @@ public record MessagesProperties(String instanceId,
             // A port picked at start says nothing about the next start: this identity lasts one run.
             return "instance-" + UUID.randomUUID();
         }
-        boolean everyAddress = serverAddress == null || serverAddress.isBlank() || serverAddress.equals("0.0.0.0");
-        return (everyAddress ? InetAddress.getLocalHost().getHostName() : serverAddress) + ":" + serverPort;
+        return ServerHost.of(serverAddress) + ":" + serverPort;
     }
 }

@@ -1,6 +1,7 @@
 package org.dsd.messaging.facade;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
@@ -24,8 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RandomFailoverLoadBalancerTest extends CamelTestSupport {
 
     private static final Duration NEVER = Duration.ofDays(1);
+    /** The instances here are Camel endpoints; in the facade they are base URLs before a path. */
+    private static final String EACH_INSTANCE = "${exchangeProperty." + RandomFailoverLoadBalancer.INSTANCE_URL + "}";
+
+    private final AtomicReference<List<String>> registered = new AtomicReference<>(List.of());
 
     private final Map<String, AtomicInteger> firstPicks = new ConcurrentHashMap<>();
+    private final AtomicInteger attemptsOnDown = new AtomicInteger();
     private final AtomicInteger hungAttempts = new AtomicInteger();
     private final AtomicInteger frozenCalls = new AtomicInteger();
     private final CountDownLatch resumed = new CountDownLatch(1);
@@ -36,25 +43,37 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:call").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO, NEVER))
-                            .to("direct:down", "mock:up-1", "mock:up-2")
+                        .loadBalance(balancer(List.of("direct:down", "mock:up-1", "mock:up-2"), 3, Duration.ZERO, NEVER))
+                            .toD(EACH_INSTANCE)
                         .end();
                 from("direct:down").process(exchange -> {
                     countFirstPick(exchange, "down");
+                    attemptsOnDown.incrementAndGet();
                     exchange.getIn().setBody("changed by the failed attempt");
                     throw new IllegalStateException("instance down");
                 });
                 from("direct:all-down").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ZERO, NEVER))
-                            .to("direct:down", "direct:down")
+                        .loadBalance(balancer(List.of("direct:down", "direct:down", "direct:down"), 2, Duration.ZERO,
+                                NEVER))
+                            .toD(EACH_INSTANCE)
                         .end();
                 from("direct:call-with-backoff").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", Duration.ofMinutes(1), NEVER))
-                            .to("direct:hung", "mock:up-1", "mock:up-2")
+                        .loadBalance(balancer(List.of("direct:hung", "mock:up-1", "mock:up-2"), 3, Duration.ofMinutes(1),
+                                NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
+                from("direct:call-with-growing-backoff").errorHandler(noErrorHandler())
+                        .loadBalance(balancer(List.of("direct:hung", "mock:up-1"), 3, Duration.ofMillis(300), NEVER))
+                            .toD(EACH_INSTANCE)
                         .end();
                 from("direct:call-with-a-frozen-instance").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", NEVER, Duration.ofMillis(200)))
-                            .to("direct:frozen", "mock:up-1", "mock:up-2")
+                        .loadBalance(balancer(List.of("direct:frozen", "mock:up-1", "mock:up-2"), 3, NEVER,
+                                Duration.ofMillis(200)))
+                            .toD(EACH_INSTANCE)
+                        .end();
+                from("direct:call-registered").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get, 3, NEVER, NEVER, NEVER))
+                            .toD(EACH_INSTANCE)
                         .end();
                 from("direct:frozen").process(exchange -> {
                     frozenCalls.incrementAndGet();
@@ -66,6 +85,12 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                 });
             }
         };
+    }
+
+    private static RandomFailoverLoadBalancer balancer(List<String> instances, int maxAttempts, Duration backoff,
+                                                       Duration stalledAfter) {
+        return new RandomFailoverLoadBalancer("test-service", () -> instances, maxAttempts, backoff, NEVER,
+                stalledAfter);
     }
 
     private void countFirstPick(Exchange exchange, String instance) {
@@ -107,6 +132,23 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
     }
 
     @Test
+    void anInstanceThatKeepsFailingIsTriedLastForLongerEachTime() throws Exception {
+        // Each failure opens its breaker: for 300 ms, then 600 ms, then 1.2 s.
+        for (int failures = 1; failures <= 3; failures++) {
+            Thread.sleep(failures == 1 ? 0 : 300L << (failures - 2));
+            while (hungAttempts.get() < failures) {
+                template.requestBody("direct:call-with-growing-backoff", "m");
+            }
+        }
+
+        long thirdFailure = System.nanoTime();
+        while (System.nanoTime() - thirdFailure < TimeUnit.MILLISECONDS.toNanos(800)) {
+            assertThat(template.requestBody("direct:call-with-growing-backoff", "m")).isEqualTo("m");
+        }
+        assertThat(hungAttempts.get()).as("attempts on the failing instance").isEqualTo(3);
+    }
+
+    @Test
     @Timeout(30) // without the rule, a call that picks the frozen instance first waits for ever
     void anInstanceThatAnswersNoneOfItsCallsIsTriedLastBeforeAnyOfThemFails() throws Exception {
         // Calls from other threads until one is stuck on the frozen instance.
@@ -131,12 +173,30 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
     }
 
     @Test
-    void failsWithServiceUnavailableWhenNoInstanceAnswers() {
+    void failsWithServiceUnavailableAfterAsManyAttemptsAsAllowed() {
         Exchange result = template.request("direct:all-down", exchange -> exchange.getIn().setBody("message"));
 
         assertThat(result.getException())
                 .isInstanceOf(ServiceUnavailableException.class)
-                .hasMessageContaining("test-service unavailable")
+                .hasMessage("test-service unavailable: no instance answered")
                 .hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(attemptsOnDown.get()).isEqualTo(2);
+    }
+
+    @Test
+    void picksFromTheInstancesRegisteredWhenTheRequestComes() throws Exception {
+        assertThat(template.request("direct:call-registered", exchange -> exchange.getIn().setBody("m"))
+                .getException()).hasMessage("test-service unavailable: no instance registered");
+
+        registered.set(List.of("mock:up-1"));
+        template.requestBody("direct:call-registered", "m");
+        registered.set(List.of("mock:up-2"));
+        for (int i = 0; i < 10; i++) {
+            template.requestBody("direct:call-registered", "m");
+        }
+
+        getMockEndpoint("mock:up-1").expectedMessageCount(1);
+        getMockEndpoint("mock:up-2").expectedMessageCount(10);
+        MockEndpoint.assertIsSatisfied(context);
     }
 }

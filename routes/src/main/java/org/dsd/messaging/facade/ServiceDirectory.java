@@ -1,0 +1,66 @@
+package org.dsd.messaging.facade;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.hazelcast.core.HazelcastInstance;
+import org.dsd.messaging.common.ApiError;
+import org.dsd.messaging.discovery.DiscoveryProperties;
+import org.dsd.messaging.discovery.ServiceRegistry;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * The instances the facade's load balancers pick from, by service name. With registry discovery, the
+ * {@code discovery-view} route copies the registry here every {@code app.registry.view-refresh}, so a request reads
+ * memory, never the cluster; with static discovery it holds {@code app.facade.*-urls}.
+ */
+@Component
+@EnableConfigurationProperties({DiscoveryProperties.class, FacadeProperties.class})
+public class ServiceDirectory {
+
+    public static final String LOGGING = "logging-service";
+    public static final String MESSAGES = "messages-service";
+
+    private final ServiceRegistry registry;
+    private volatile Map<String, List<String>> instances;
+
+    public ServiceDirectory(DiscoveryProperties discovery, FacadeProperties services, HazelcastInstance hazelcast) {
+        this.registry = new ServiceRegistry(hazelcast, discovery.registry().mapName());
+        this.instances = withServicesUsed(discovery.discovery() == DiscoveryProperties.Discovery.STATIC
+                ? Map.of(LOGGING, baseUrls(services.loggingUrls()), MESSAGES, baseUrls(services.messagesUrls()))
+                : Map.of());
+    }
+
+    /** The live instances of a service the facade calls; empty while none is registered. */
+    public List<String> instances(String service) {
+        return instances.getOrDefault(service, List.of());
+    }
+
+    /** Every instance of a service the facade calls or one registered; 404 for any other name. */
+    public List<String> require(String service) {
+        List<String> found = instances.get(service);
+        if (found == null) {
+            throw new ApiError(404, "unknown service '" + service + "'; known: " + String.join(", ", instances.keySet()));
+        }
+        return found;
+    }
+
+    /** Takes the registry's current view. */
+    public void refresh() {
+        instances = withServicesUsed(registry.byService());
+    }
+
+    /** The services the facade calls are known even while none of their instances is registered. */
+    private static Map<String, List<String>> withServicesUsed(Map<String, List<String>> found) {
+        Map<String, List<String>> all = new TreeMap<>(found);
+        all.putIfAbsent(LOGGING, List.of());
+        all.putIfAbsent(MESSAGES, List.of());
+        return all;
+    }
+
+    private static List<String> baseUrls(List<String> urls) {
+        return urls.stream().map(url -> url.replaceAll("/+$", "")).toList();
+    }
+}
