@@ -307,7 +307,8 @@ class FacadeServiceTest {
 
     @Test
     void generatedBadInputGetsAJsonErrorBelow500AndStoresNothing() throws Exception {
-        List<String> paths = List.of("/facade", "/api-doc", "/actuator/health", "/logging", "/services/logging-service");
+        List<String> paths = List.of("/facade", "/api-doc", "/actuator/health", "/logging",
+                "/services/logging-service");
         new RequestFuzzer(url.replace("/facade", ""), paths, () -> map.size() + queued.getReceivedCounter()).run(1_500);
     }
 }

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
 public class SelfRegistration {
 
     /** Registry discovery, in an app that names its service. */
-    static final String ENABLED = "'${app.discovery:registry}'.toLowerCase() != 'static' && '${app.registry.service-name:}' != ''";
+    static final String ENABLED =
+            "'${app.discovery:registry}'.toLowerCase() != 'static' && '${app.registry.service-name:}' != ''";
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfRegistration.class);
 
@@ -93,7 +94,8 @@ public class SelfRegistration {
                 registry.deregister(url);
                 LOG.info("deregistered {} from {}", url, properties.serviceName());
             } catch (RuntimeException e) {
-                LOG.warn("could not deregister {}; its entry expires within {}: {}", url, properties.ttl(), e.toString());
+                LOG.warn("could not deregister {}; its entry expires within {}: {}", url, properties.ttl(),
+                        e.toString());
             }
         }
     }

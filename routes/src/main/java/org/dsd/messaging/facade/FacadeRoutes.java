@@ -132,7 +132,7 @@ public class FacadeRoutes extends RouteBuilder {
                 services.failedInstanceBackoff(), services.failedInstanceMaxBackoff(), services.stalledInstanceAfter());
     }
 
-    /** The endpoint of the instance the balancer picked for an attempt; an answer outside {@code okStatusCodes} fails. */
+    /** The endpoint on the instance the balancer picked; an answer outside {@code okStatusCodes} fails. */
     private static String onEachInstance(String path, String method, String okStatusCodes) {
         return "${exchangeProperty." + RandomFailoverLoadBalancer.INSTANCE_URL + "}" + path
                 + "?httpMethod=" + method + "&okStatusCodeRange=" + okStatusCodes;

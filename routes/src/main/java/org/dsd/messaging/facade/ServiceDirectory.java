@@ -42,7 +42,8 @@ public class ServiceDirectory {
     public List<String> require(String service) {
         List<String> found = instances.get(service);
         if (found == null) {
-            throw new ApiError(404, "unknown service '" + service + "'; known: " + String.join(", ", instances.keySet()));
+            throw new ApiError(404, "unknown service '" + service + "'; known: "
+                    + String.join(", ", instances.keySet()));
         }
         return found;
     }

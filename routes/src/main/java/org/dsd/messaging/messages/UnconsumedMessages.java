@@ -66,7 +66,9 @@ public class UnconsumedMessages {
                 .sorted(Comparator.comparingLong(StoredMessage::acceptedAt)).toList();
         // A query while members come and go may miss entries (a member merging back answered for partitions it
         // had just emptied, and the freeze test lost a message so): only a look over a settled cluster moves on.
-        if (membersBefore != null && membersBefore.equals(settledMembers())) {
+        boolean settled = membersBefore != null && membersBefore.equals(settledMembers());
+        LOG.debug("logged in [{}, {}): {} not consumed; settled: {}", consumedBefore, horizon, lost.size(), settled);
+        if (settled) {
             consumedBefore = lost.isEmpty() ? horizon : lost.get(0).acceptedAt();
         }
         if (!lost.isEmpty()) {

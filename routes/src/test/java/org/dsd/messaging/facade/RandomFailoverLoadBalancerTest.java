@@ -43,7 +43,8 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("direct:call").errorHandler(noErrorHandler())
-                        .loadBalance(balancer(List.of("direct:down", "mock:up-1", "mock:up-2"), 3, Duration.ZERO, NEVER))
+                        .loadBalance(balancer(List.of("direct:down", "mock:up-1", "mock:up-2"), 3, Duration.ZERO,
+                                NEVER))
                             .toD(EACH_INSTANCE)
                         .end();
                 from("direct:down").process(exchange -> {
@@ -58,8 +59,8 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                             .toD(EACH_INSTANCE)
                         .end();
                 from("direct:call-with-backoff").errorHandler(noErrorHandler())
-                        .loadBalance(balancer(List.of("direct:hung", "mock:up-1", "mock:up-2"), 3, Duration.ofMinutes(1),
-                                NEVER))
+                        .loadBalance(balancer(List.of("direct:hung", "mock:up-1", "mock:up-2"), 3,
+                                Duration.ofMinutes(1), NEVER))
                             .toD(EACH_INSTANCE)
                         .end();
                 from("direct:call-with-growing-backoff").errorHandler(noErrorHandler())
@@ -72,7 +73,8 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                             .toD(EACH_INSTANCE)
                         .end();
                 from("direct:call-registered").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get, 3, NEVER, NEVER, NEVER))
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get, 3, NEVER, NEVER,
+                                NEVER))
                             .toD(EACH_INSTANCE)
                         .end();
                 from("direct:frozen").process(exchange -> {

@@ -96,10 +96,6 @@ final class LocalTopology implements AutoCloseable {
                 command.add("--app.hazelcast.port=" + memberPort);
             }
             command.addAll(extraArgs);
-            if (app.equals("facade")) {
-                command.add("--app.facade.logging-urls=" + urls("logging"));
-                command.add("--app.facade.messages-urls=" + urls("messages"));
-            }
             try {
                 Files.createDirectories(LOGS.resolve(LocalTopology.this.name));
                 File log = log().toFile();
@@ -176,6 +172,15 @@ final class LocalTopology implements AutoCloseable {
             return LOGS.resolve(LocalTopology.this.name).resolve(name() + ".log");
         }
 
+        /** Lines of its log that contain {@code text}. */
+        long logLinesContaining(String text) {
+            try (var lines = Files.lines(log(), StandardCharsets.ISO_8859_1)) {
+                return lines.filter(line -> line.contains(text)).count();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         boolean isReady() {
             return status("/actuator/health/readiness") == 200;
         }
@@ -221,8 +226,27 @@ final class LocalTopology implements AutoCloseable {
         }
     }
 
-    private void add(String app, int memberPort) {
-        instances.add(new Instance(app, freePort(), memberPort));
+    private Instance add(String app, int memberPort) {
+        Instance instance = new Instance(app, freePort(), memberPort);
+        instances.add(instance);
+        return instance;
+    }
+
+    /** Starts one more instance of {@code app} on a port nobody was told of, and waits until it is ready. */
+    Instance startAnother(String app) {
+        // Member ports: the logging instances' from the first on, the messages instances' from the first + 10.
+        int memberPort = FIRST_MEMBER_PORT + (app.equals("messages") ? 10 : 0) + byApp(app).size();
+        Instance instance = add(app, app.equals("facade") ? 0 : memberPort);
+        instance.start();
+        instance.awaitReady();
+        return instance;
+    }
+
+    /** The base URLs of a service's instances, as the facade's registry view has them. */
+    List<String> registered(String service) {
+        List<String> urls = new ArrayList<>();
+        Http.get(facade().url() + "/services/" + service).json().forEach(url -> urls.add(url.asText()));
+        return urls;
     }
 
     List<Instance> all() {
@@ -300,24 +324,20 @@ final class LocalTopology implements AutoCloseable {
         return logging().stream().map(i -> "127.0.0.1:" + i.memberPort).collect(Collectors.joining(","));
     }
 
-    private String urls(String app) {
-        return byApp(app).stream().map(Instance::url).collect(Collectors.joining(","));
-    }
-
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /**
-     * A port that is free now and stays free across restarts: below the kernel's ephemeral range (32768 and up on
-     * Linux), where an outgoing connection of another process could otherwise take it while its instance is down;
-     * never one handed out before in this JVM, whose instance may not have bound it yet.
-     */
     String managementPassword() {
         return managementPassword;
     }
 
-    /** A free port whose management port (+1000) is free too. */
+    /**
+     * A port that is free now and stays free across restarts, whose management port (+1000) is free too: below the
+     * kernel's ephemeral range (32768 and up on Linux), where an outgoing connection of another process could
+     * otherwise take it while its instance is down; never one handed out before in this JVM, whose instance may not
+     * have bound it yet.
+     */
     private static int freePort() {
         while (true) {
             int port = 20_000 + RANDOM.nextInt(9_000);

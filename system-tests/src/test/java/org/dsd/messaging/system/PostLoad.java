@@ -33,6 +33,8 @@ final class PostLoad {
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
     private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
     private final Queue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
+    /** Every request: when it was sent and how long its answer took (System.nanoTime). */
+    private final Queue<long[]> requestTimes = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> retried = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
@@ -75,6 +77,7 @@ final class PostLoad {
         while (System.nanoTime() < giveUpAt) {
             String failure;
             requests.incrementAndGet();
+            long sent = System.nanoTime();
             try {
                 Answer answer = Http.send(request);
                 if (answer.status() == 201) {
@@ -85,6 +88,8 @@ final class PostLoad {
                 failure = answer.status() + " " + answer.body();
             } catch (AssertionError connectionFailed) {
                 failure = String.valueOf(connectionFailed.getCause());
+            } finally {
+                requestTimes.add(new long[] {sent, System.nanoTime() - sent});
             }
             retried.merge(failure, 1, Integer::sum);
             Await.pause(Duration.ofSeconds(1));
@@ -140,6 +145,12 @@ final class PostLoad {
     /** The times (System.nanoTime) of the acknowledgements, in order. */
     List<Long> acknowledgementTimes() {
         return acknowledgedAt.stream().sorted().toList();
+    }
+
+    /** The longest a request sent at or after {@code from} (System.nanoTime) waited for its answer. */
+    Duration slowestAnswerSentFrom(long from) {
+        return Duration.ofNanos(requestTimes.stream().filter(times -> times[0] >= from)
+                .mapToLong(times -> times[1]).max().orElse(0));
     }
 
     /** The longest time between two acknowledgements: how long no POST was accepted at all. */

@@ -120,8 +120,23 @@ class TopologyCommandIT {
         assertThat(topology("resume", "logging-8081").output()).contains("resumed logging-8081");
         assertThat(topology("status").output()).containsPattern("logging-8081 +\\d+ +running");
 
+        // Another instance on a port of the user's choice: it registers, and the facade's view has it.
+        assertThat(topology("start", "logging8087").output()).contains("unknown instance 'logging8087'");
+        Run another = topology("start", "logging-8087");
+        assertThat(another.output()).as(another.output()).contains("logging-8087 is ready");
+        Await.until(Duration.ofSeconds(10), "logging-8087 in the registry view", () -> {
+            try {
+                return topology("status").output().matches(
+                        "(?s).*logging-8087 +\\d+ +running.*logging-service +\\[[^]]*\"http://127.0.0.1:8087\".*");
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+
         Run stop = topology("stop");
         assertThat(stop.exitCode()).as(stop.output()).isZero();
+        assertThat(stop.output()).contains("stopped logging-8087");
         assertThat(SEED_PORTS.stream().filter(TopologyCommandIT::listening)).isEmpty();
+        assertThat(listening(8087)).isFalse();
     }
 }

@@ -1,0 +1,127 @@
+package org.dsd.messaging.system;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.dsd.messaging.system.LocalTopology.Instance;
+import org.dsd.messaging.testing.Await;
+import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Discovery through the registry with real processes: nothing tells the facade where the instances are. Instances
+ * started later are used, killed and frozen ones are skipped, and the seed instances can all go.
+ */
+class DiscoveryIT {
+
+    /** A registration's time to live (app.registry.ttl), plus the facade's view refresh and a busy machine's slack. */
+    private static final Duration EXPIRY = Duration.ofSeconds(15 + 1 + 9);
+    /** The http component's response timeout in the facade: what a request that picked a hung instance waits. */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+    /** A frozen member stops the cluster operations on its partitions until the others drop it (about 12 s). */
+    private static final Duration DROPPED_AFTER = Duration.ofSeconds(15);
+
+    @Test
+    void instancesComeAndGoWithoutAnyoneBeingTold() throws Exception {
+        try (LocalTopology topology = LocalTopology.seed("discovery")) {
+            assertThat(topology.registered("logging-service"))
+                    .containsExactlyInAnyOrderElementsOf(urls(topology.logging()));
+            assertThat(topology.registered("messages-service"))
+                    .containsExactlyInAnyOrderElementsOf(urls(topology.messages()));
+            Answer unknown = Http.get(topology.facade().url() + "/services/config-server");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.json().get("error").asText()).startsWith("unknown service 'config-server'");
+            Set<String> acknowledged = new HashSet<>();
+
+            // Started later, on ports nobody configured: both get work at once.
+            Instance addedLogging = topology.startAnother("logging");
+            Instance addedMessages = topology.startAnother("messages");
+            awaitRegistered(topology, "logging-service", addedLogging, true);
+            awaitRegistered(topology, "messages-service", addedMessages, true);
+            PostLoad load = PostLoad.start(topology.facadeUrl(), "added", 4, 25);
+            acknowledged.addAll(load.finish());
+            assertThat(addedLogging.logLinesContaining(" logged ")).as("POSTs logged by the added instance")
+                    .isPositive();
+            Await.until(Duration.ofSeconds(30), "the added messages instance consuming",
+                    () -> !Http.get(addedMessages.url() + "/messages").json().isEmpty());
+
+            // Killed without a word: skipped by failover until its registration expires.
+            Instance killed = topology.logging().get(0);
+            load = steadyLoad(topology, "kill");
+            killed.kill();
+            Duration expiredAfter = goneAfter(topology, killed, System.nanoTime());
+            // The registry lost a member, not the others' entries.
+            assertThat(topology.registered("logging-service")).containsAll(
+                    urls(topology.logging().stream().filter(Instance::isAlive).toList()));
+            load.stop();
+            acknowledged.addAll(load.finish());
+            assertThat(load.unacknowledged()).isEmpty();
+            assertThat(load.retried().keySet()).as("answers the clients retried after the kill")
+                    .noneMatch(answer -> answer.contains("logging-service unavailable"));
+            System.out.printf("killed %s: left the registry after %s; %d POSTs, retried %s%n", killed.name(),
+                    expiredAfter, load.requests(), load.retried());
+            killed.start();
+            killed.awaitReady();
+            awaitRegistered(topology, "logging-service", killed, true);
+
+            // Frozen: after the first seconds no request waits for it.
+            topology.awaitClusterSafe();
+            Instance frozen = topology.logging().get(1);
+            load = steadyLoad(topology, "freeze");
+            frozen.freeze();
+            long frozenAt = System.nanoTime();
+            Duration leftAfter = goneAfter(topology, frozen, frozenAt);
+            Thread.sleep(5_000);
+            frozen.resume();
+            load.stop();
+            acknowledged.addAll(load.finish());
+            Duration slowestLater = load.slowestAnswerSentFrom(frozenAt + DROPPED_AFTER.toNanos());
+            System.out.printf("froze %s: left the registry after %s; slowest answer %s, of those sent %s after the "
+                            + "freeze %s; %d POSTs, retried %s%n", frozen.name(), leftAfter,
+                    load.slowestAnswerSentFrom(frozenAt), DROPPED_AFTER, slowestLater, load.requests(), load.retried());
+            assertThat(load.unacknowledged()).isEmpty();
+            assertThat(slowestLater).as("the slowest answer to a POST sent %s after the freeze", DROPPED_AFTER)
+                    .isLessThan(RESPONSE_TIMEOUT);
+            topology.awaitClusterSafe();
+            awaitRegistered(topology, "logging-service", frozen, true);
+
+            // The seed's logging instances all go; the one added later serves alone.
+            for (Instance seed : topology.logging().subList(0, 3)) {
+                seed.stop();
+            }
+            assertThat(topology.registered("logging-service")).containsExactly(addedLogging.url());
+            load = PostLoad.start(topology.facadeUrl(), "alone", 2, 10);
+            acknowledged.addAll(load.finish());
+            assertThat(load.retried()).isEmpty();
+
+            FaultToleranceIT.assertConsumedOnceEach(topology.consumed(acknowledged.size()), acknowledged);
+        }
+    }
+
+    private static List<String> urls(List<Instance> instances) {
+        return instances.stream().map(Instance::url).toList();
+    }
+
+    /** Four clients posting steadily, under way for two seconds. */
+    private static PostLoad steadyLoad(LocalTopology topology, String prefix) {
+        PostLoad load = PostLoad.untilStopped(topology.facadeUrl(), prefix, 4, Duration.ofMillis(20));
+        Await.pause(Duration.ofSeconds(2));
+        return load;
+    }
+
+    /** How long after {@code since} the logging instance left the registry. */
+    private static Duration goneAfter(LocalTopology topology, Instance instance, long since) {
+        awaitRegistered(topology, "logging-service", instance, false);
+        return Duration.ofNanos(System.nanoTime() - since);
+    }
+
+    private static void awaitRegistered(LocalTopology topology, String service, Instance instance, boolean listed) {
+        Await.until(EXPIRY, instance.name() + (listed ? " registered" : " gone from the registry"),
+                () -> topology.registered(service).contains(instance.url()) == listed);
+    }
+}
