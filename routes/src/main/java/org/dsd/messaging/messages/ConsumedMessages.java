@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.hazelcast.config.IndexType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
@@ -31,6 +32,7 @@ public class ConsumedMessages {
     private final IMap<String, ConsumedMessage> consumed;
     private final String instanceId;
     private final AtomicLong lastArrival = new AtomicLong();
+    private volatile boolean indexed;
 
     public ConsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties,
                             @Value("${server.address:}") String serverAddress,
@@ -51,8 +53,11 @@ public class ConsumedMessages {
 
     /** What this instance consumed, in arrival order. */
     public List<UserMessage> list() {
-        // A scan of the records, not an index: an index added at run time missed entries after a frozen member
-        // merged back (the freeze test's short lists), and a scan cannot disagree with the data it reads.
+        if (!indexed) {
+            // On first use, not at start: an instance may start before any member that can hold the index.
+            consumed.addIndex(IndexType.HASH, "consumer");
+            indexed = true;
+        }
         return consumed.values(Predicates.equal("consumer", instanceId)).stream()
                 .sorted(ARRIVAL_ORDER).map(ConsumedMessage::toUserMessage).toList();
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.IndexType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
@@ -42,6 +43,7 @@ public class UnconsumedMessages {
      * them again.
      */
     private long consumedBefore;
+    private boolean indexed;
 
     public UnconsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties, String queueName) {
         this.hazelcast = hazelcast;
@@ -56,9 +58,13 @@ public class UnconsumedMessages {
         if (!isOldestConsumer() || !hazelcast.getQueue(queueName).isEmpty()) {
             return List.of();
         }
+        if (!indexed) {
+            // On first use, as ConsumedMessages does: a look then reads only the messages logged since the last one.
+            logged.addIndex(IndexType.SORTED, ACCEPTED_AT);
+            indexed = true;
+        }
         long horizon = hazelcast.getCluster().getClusterTime() - graceMillis;
         Set<Member> membersBefore = settledMembers();
-        // A scan, no index: see ConsumedMessages.list.
         Set<String> missing = new HashSet<>(logged.keySet(Predicates.and(
                 Predicates.greaterEqual(ACCEPTED_AT, consumedBefore), Predicates.lessThan(ACCEPTED_AT, horizon))));
         missing.removeAll(consumed.getAll(missing).keySet());
