@@ -100,10 +100,6 @@ public class SelfRegistration {
         }
     }
 
-    public String url() {
-        return url;
-    }
-
     private static String checked(String url) {
         URI uri = URI.create(url.replaceAll("/+$", ""));
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
