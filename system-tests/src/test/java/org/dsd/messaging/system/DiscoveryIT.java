@@ -23,9 +23,9 @@ class DiscoveryIT {
     private static final Duration EXPIRY = Duration.ofSeconds(15 + 1 + 9);
     /**
      * A frozen data member's entry expires like any other, but the facade reads the registry from the cluster, and
-     * a read that reached the frozen member waits until the others drop it (about 12 s) and then for the client's
-     * retry, up to its 30 s invocation timeout: the loop saw the frozen one listed 25 s after the freeze. The
-     * balancer does not wait for the view: it skips the instance once it stalls.
+     * a read held up by the frozen member probably waits until the others drop it (about 12 s), then for the
+     * client's retry, within its 30 s invocation timeout: a loop saw the frozen one still listed 25 s after the
+     * freeze, in 2 runs of 3. The balancer does not wait for the view: it skips the instance once it stalls.
      */
     private static final Duration FROZEN_EXPIRY = Duration.ofSeconds(12 + 30 + 5);
     /** The http component's response timeout in the facade: what a request that picked a hung instance waits. */
