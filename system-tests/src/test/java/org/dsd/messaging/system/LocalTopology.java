@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.collection.IQueue;
@@ -55,13 +56,17 @@ final class LocalTopology implements AutoCloseable {
     final class Instance {
         final String app;
         final int port;
+        /** Its Hazelcast member port; 0 for one that joins as a client. */
         final int memberPort;
+        /** Settings ({@code --key=value}) of this instance alone. */
+        private final List<String> ownSettings;
         private Process process;
 
-        private Instance(String app, int port, int memberPort) {
+        private Instance(String app, int port, int memberPort, List<String> ownSettings) {
             this.app = app;
             this.port = port;
             this.memberPort = memberPort;
+            this.ownSettings = ownSettings;
         }
 
         String url() {
@@ -96,6 +101,7 @@ final class LocalTopology implements AutoCloseable {
                 command.add("--app.hazelcast.port=" + memberPort);
             }
             command.addAll(extraArgs);
+            command.addAll(ownSettings);
             try {
                 Files.createDirectories(LOGS.resolve(LocalTopology.this.name));
                 File log = log().toFile();
@@ -226,17 +232,21 @@ final class LocalTopology implements AutoCloseable {
         }
     }
 
-    private Instance add(String app, int memberPort) {
-        Instance instance = new Instance(app, freePort(), memberPort);
+    private Instance add(String app, int memberPort, String... settings) {
+        Instance instance = new Instance(app, freePort(), memberPort, List.of(settings));
         instances.add(instance);
         return instance;
     }
 
-    /** Starts one more instance of {@code app} on a port nobody was told of, and waits until it is ready. */
-    Instance startAnother(String app) {
+    /**
+     * Starts one more instance of {@code app} on a port nobody was told of, with {@code settings} of its own, and
+     * waits until it is ready.
+     */
+    Instance startAnother(String app, String... settings) {
         // Member ports: the logging instances' from the first on, the messages instances' from the first + 10.
         int memberPort = FIRST_MEMBER_PORT + (app.equals("messages") ? 10 : 0) + byApp(app).size();
-        Instance instance = add(app, app.equals("facade") ? 0 : memberPort);
+        boolean client = app.equals("facade") || List.of(settings).contains("--app.hazelcast.mode=client");
+        Instance instance = add(app, client ? 0 : memberPort, settings);
         instance.start();
         instance.awaitReady();
         return instance;
@@ -315,13 +325,18 @@ final class LocalTopology implements AutoCloseable {
      * its partitions backed up again: the cluster can lose any one member without losing data.
      */
     void awaitClusterSafe() {
-        Await.until(Duration.ofMinutes(3), "cluster safe", () -> logging().stream().filter(Instance::isAlive)
+        Await.until(Duration.ofMinutes(3), "cluster safe", () -> dataMembers().filter(Instance::isAlive)
                 .allMatch(member -> member.isReady() && Http.get(member.url() + "/actuator/health").json()
                         .at("/components/clusterSafe/status").asText().equals("UP")));
     }
 
     private String memberAddresses() {
-        return logging().stream().map(i -> "127.0.0.1:" + i.memberPort).collect(Collectors.joining(","));
+        return dataMembers().map(i -> "127.0.0.1:" + i.memberPort).collect(Collectors.joining(","));
+    }
+
+    /** The logging instances that are Hazelcast members (all but those started as clients). */
+    private Stream<Instance> dataMembers() {
+        return logging().stream().filter(i -> i.memberPort > 0);
     }
 
     private static String javaBinary() {
