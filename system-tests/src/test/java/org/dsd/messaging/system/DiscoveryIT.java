@@ -103,6 +103,8 @@ class DiscoveryIT {
             // The seed's logging instances all go; the one added later serves alone.
             for (Instance seed : topology.logging().subList(0, 3)) {
                 seed.stop();
+                // Deregistered as it stopped; the facade's view follows within a second.
+                awaitRegistered(topology, "logging-service", seed, false);
             }
             assertThat(topology.registered("logging-service")).containsExactly(addedLogging.url());
             load = PostLoad.start(topology.facadeUrl(), "alone", 2, 10);
