@@ -78,7 +78,7 @@ class DiscoveryIT {
             // Hung (SIGSTOP): after the first seconds no request waits for it. A logging instance that joins as a
             // Hazelcast client, so that only its HTTP hangs: a frozen member stalls the cluster itself (FreezeIT).
             topology.awaitClusterSafe();
-            Instance frozen = topology.startAnother("logging", "--app.hazelcast.mode=client");
+            Instance frozen = topology.startAnotherAsClient("logging");
             awaitRegistered(topology, "logging-service", frozen, true);
             load = steadyLoad(topology, "freeze");
             frozen.freeze();

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -165,12 +166,18 @@ final class LocalTopology implements AutoCloseable {
 
         /** What CI prints of a failure is its summary line: the log's error lines, on one line. */
         private String lastErrors() {
-            try (var lines = Files.lines(log(), StandardCharsets.ISO_8859_1)) {
-                List<String> errors = lines.filter(line -> line.contains("ERROR") || line.contains("Exception")
-                        || line.startsWith("Description") || line.startsWith("Caused by")).toList();
+            try {
+                List<String> errors = logLines(line -> line.contains("ERROR") || line.contains("Exception")
+                        || line.startsWith("Description") || line.startsWith("Caused by"));
                 return String.join(" | ", errors.subList(Math.max(0, errors.size() - 4), errors.size()));
             } catch (IOException e) {
                 return "log unreadable: " + e;
+            }
+        }
+
+        private List<String> logLines(Predicate<String> wanted) throws IOException {
+            try (var lines = Files.lines(log(), StandardCharsets.ISO_8859_1)) {
+                return lines.filter(wanted).toList();
             }
         }
 
@@ -180,8 +187,8 @@ final class LocalTopology implements AutoCloseable {
 
         /** Lines of its log that contain {@code text}. */
         long logLinesContaining(String text) {
-            try (var lines = Files.lines(log(), StandardCharsets.ISO_8859_1)) {
-                return lines.filter(line -> line.contains(text)).count();
+            try {
+                return logLines(line -> line.contains(text)).size();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -238,15 +245,19 @@ final class LocalTopology implements AutoCloseable {
         return instance;
     }
 
-    /**
-     * Starts one more instance of {@code app} on a port nobody was told of, with {@code settings} of its own, and
-     * waits until it is ready.
-     */
-    Instance startAnother(String app, String... settings) {
+    /** Starts one more instance of {@code app} on a port nobody was told of, and waits until it is ready. */
+    Instance startAnother(String app) {
         // Member ports: the logging instances' from the first on, the messages instances' from the first + 10.
         int memberPort = FIRST_MEMBER_PORT + (app.equals("messages") ? 10 : 0) + byApp(app).size();
-        boolean client = app.equals("facade") || List.of(settings).contains("--app.hazelcast.mode=client");
-        Instance instance = add(app, client ? 0 : memberPort, settings);
+        return started(add(app, app.equals("facade") ? 0 : memberPort));
+    }
+
+    /** {@link #startAnother}, joining the cluster as a Hazelcast client: it holds no data. */
+    Instance startAnotherAsClient(String app) {
+        return started(add(app, 0, "--app.hazelcast.mode=client"));
+    }
+
+    private static Instance started(Instance instance) {
         instance.start();
         instance.awaitReady();
         return instance;
