@@ -261,6 +261,26 @@ class FacadeServiceTest {
     }
 
     @Test
+    void aPageOfTheListsIsTheLoggedMessagesAfterTheCursorAndAnUnknownCursorIs400() throws Exception {
+        List<String> posted = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            posted.add(Http.post(url, "text/plain", "paged " + i).json().at("/message/uuid").asText());
+        }
+        awaitConsumed(posted.get(5));
+
+        Answer page = Http.get(url + "?limit=2&after=" + posted.get(2));
+        Answer unknown = Http.get(url + "?limit=2&after=never-logged");
+        Answer badLimit = Http.get(url + "?limit=0");
+
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(Http.uuids(page.json().get("logging-service"))).isEqualTo(posted.subList(3, 5));
+        assertThat(page.json().get("messages-service").size()).isEqualTo(2);
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("error").asText()).contains("never-logged");
+        assertThat(badLimit.status()).isEqualTo(400);
+    }
+
+    @Test
     void theOpenApiDocumentDescribesTheContractWithEveryAnswerCode() throws Exception {
         Answer doc = Http.get(url.replace("/facade", "/api-doc"));
 
@@ -271,7 +291,8 @@ class FacadeServiceTest {
         assertThat(facade.at("/post/parameters/0/name").asText()).isEqualTo("Idempotency-Key");
         assertThat(facade.at("/post/responses").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("201", "400", "413", "415", "422", "502", "503");
-        assertThat(facade.at("/get/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "503");
+        assertThat(facade.at("/get/responses").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("200", "400", "503");
         assertThat(doc.json().at("/components/schemas/ServiceLists/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("logging-service", "messages-service");
         JsonNode services = doc.json().at("/paths/~1services~1{name}/get");

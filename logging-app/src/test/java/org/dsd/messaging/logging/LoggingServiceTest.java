@@ -171,6 +171,42 @@ class LoggingServiceTest {
     }
 
     @Test
+    void aClientWalksTheListPageByPageFollowingTheLinkHeader() {
+        List<String> posted = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            String uuid = UUID.randomUUID().toString();
+            posted.add(uuid);
+            assertThat(Http.post(url, "application/json", json(uuid, "msg" + i)).status()).isEqualTo(201);
+        }
+
+        List<String> walked = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        String next = url + "?limit=10";
+        while (next != null) {
+            Answer page = Http.get(next);
+            assertThat(page.status()).isEqualTo(200);
+            walked.addAll(Http.uuids(page.json()));
+            pageSizes.add(page.json().size());
+            next = page.headers().firstValue("Link")
+                    .map(link -> "http://127.0.0.1:" + port + link.substring(1, link.indexOf('>'))).orElse(null);
+        }
+
+        assertThat(pageSizes).containsExactly(10, 10, 5);
+        assertThat(walked).isEqualTo(posted);
+        assertThat(Http.uuids(Http.get(url + "?limit=3&after=" + posted.get(20)).json()))
+                .isEqualTo(posted.subList(21, 24));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"limit=0", "limit=10001", "limit=ten", "limit=", "after=no-such-uuid", "limit=5&after="})
+    void aPageOutOfRangeOrAfterAnUnknownMessageIs400(String query) {
+        Answer answer = Http.get(url + "?" + query);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).containsAnyOf("limit", "after");
+    }
+
+    @Test
     void anEmptyMapListsAsAnEmptyArray() {
         Answer list = Http.get(url);
 
@@ -238,7 +274,9 @@ class LoggingServiceTest {
                 .containsExactly("application/json");
         assertThat(logging.at("/post/responses").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("200", "201", "400", "409", "413", "415", "503");
-        assertThat(logging.at("/get/responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "503");
+        assertThat(logging.at("/get/responses").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("200", "400", "503");
+        assertThat(logging.at("/get/parameters").findValuesAsText("name")).containsExactly("limit", "after");
         assertThat(doc.json().at("/components/schemas/UserMessage/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("uuid", "msg");
     }

@@ -104,6 +104,13 @@ class MessagesServiceTest {
             // Each instance lists in arrival order, which is queue order.
             assertThat(first).isSortedAccordingTo((a, b) -> Integer.compare(sent.indexOf(a), sent.indexOf(b)));
             assertThat(queue).isEmpty();
+            // A page of one instance's list: the next messages in its own order, after one it consumed.
+            List<String> listed = Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json());
+            int at = listed.indexOf(first.get(0));
+            Answer page = Http.get("http://127.0.0.1:" + port + "/messages?limit=3&after=" + first.get(0));
+            assertThat(Http.uuids(page.json())).isEqualTo(listed.subList(at + 1, Math.min(listed.size(), at + 4)));
+            assertThat(Http.get("http://127.0.0.1:" + port + "/messages?limit=3&after=" + other.get(0)).status())
+                    .as("a message the other instance consumed").isEqualTo(400);
         }
     }
 
@@ -208,7 +215,7 @@ class MessagesServiceTest {
 
         assertThat(doc.status()).isEqualTo(200);
         assertThat(doc.json().at("/paths/~1messages/get/responses").fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("200", "503");
+                .containsExactlyInAnyOrder("200", "400", "503");
         assertThat(doc.json().at("/paths/~1messages/get/responses/200/content/application~1json/schema/type").asText())
                 .isEqualTo("array");
     }

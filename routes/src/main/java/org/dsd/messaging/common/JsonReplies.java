@@ -1,5 +1,7 @@
 package org.dsd.messaging.common;
 
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -25,6 +27,15 @@ public class JsonReplies {
         answer.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         answer.setHeader(Exchange.CONTENT_TYPE, "application/json");
         answer.setBody(json.writeValueAsString(body));
+    }
+
+    /** 200 with a list of messages; a full page also names the next one in its {@code Link} header. */
+    public void replyList(Exchange exchange, String path, List<UserMessage> list, ListPage page)
+            throws JsonProcessingException {
+        reply(exchange, 200, list);
+        if (page != null && !list.isEmpty() && list.size() == page.limit()) {
+            exchange.getMessage().setHeader("Link", page.nextLink(path, list.get(list.size() - 1).uuid()));
+        }
     }
 
     /** The answer for the exception a route caught: its own status for an {@link ApiError}, else 500. */

@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.PostedAnswer;
 import org.dsd.messaging.common.UserMessage;
@@ -37,6 +38,24 @@ public class FacadeMessages {
         if (status != 200 && status != 201) {
             JsonNode answer = json.readTree(exchange.getMessage().getBody(byte[].class));
             throw new ApiError(502, "logging-service refused the message with " + status + ": " + answer);
+        }
+    }
+
+    /** The query that asks a logging instance for the page the client asked for; none for the whole list. */
+    public String loggingQuery(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
+        return page == null ? null : page.query();
+    }
+
+    /** The query that cuts a messages instance's list to the page's length. */
+    public String messagesQuery(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
+        return page == null ? null : new ListPage(page.limit(), null).query();
+    }
+
+    /** A 400 from a list (the client's cursor is unknown there) is the client's answer too, with its reason. */
+    public void checkListed(Exchange exchange) throws IOException {
+        if (Integer.valueOf(400).equals(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE))) {
+            JsonNode answer = json.readTree(exchange.getMessage().getBody(byte[].class));
+            throw new ApiError(400, answer.path("error").asText("the request was refused"));
         }
     }
 

@@ -8,6 +8,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.model.rest.RestParamType;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.MessageText;
 import org.dsd.messaging.common.PostedAnswer;
@@ -70,7 +71,14 @@ public class FacadeRoutes extends RouteBuilder {
                     .to("direct:facade-post")
                 .get().id("facade-get-rest").description("The lists of a random logging and messages instance")
                     .produces(JSON).outType(ServiceLists.class)
+                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
+                        .description("At most this many messages in each list (1 to " + ListPage.MAX_LIMIT
+                                + "); without it, all").endParam()
+                    .param().name("after").type(RestParamType.query).required(false)
+                        .description("The logging-service list starts after the message with this uuid")
+                        .endParam()
                     .responseMessage(answer(200, "Both lists", ServiceLists.class))
+                    .responseMessage(error(400, "limit out of range, or after names no logged message"))
                     .responseMessage(error(503, "No instance of a service answered"))
                     .to("direct:facade-get");
 
@@ -118,13 +126,16 @@ public class FacadeRoutes extends RouteBuilder {
                 .end();
 
         from("direct:facade-get").routeId("facade-get").routeConfigurationId(HttpErrorRoutes.ID)
+                .setProperty(ListPage.PROPERTY, method(ListPage.class, "fromQuery"))
                 .multicast(new ServiceListsAggregation()).parallelProcessing().stopOnException()
                     .to("direct:logging-list-remote", "direct:messages-list-remote")
                 .end()
                 .process(exchange -> replies.reply(exchange, 200, exchange.getIn().getBody()));
 
-        listFrom(ServiceDirectory.LOGGING, "direct:logging-list-remote", "/logging");
-        listFrom(ServiceDirectory.MESSAGES, "direct:messages-list-remote", "/messages");
+        // A page of the logged messages walks the system's whole record; each messages instance has its own order,
+        // so its list is only cut to the same length (walk one with GET /messages?limit=&after=).
+        listFrom(ServiceDirectory.LOGGING, "direct:logging-list-remote", "/logging", "loggingQuery");
+        listFrom(ServiceDirectory.MESSAGES, "direct:messages-list-remote", "/messages", "messagesQuery");
     }
 
     private RandomFailoverLoadBalancer failover(String service) {
@@ -138,14 +149,17 @@ public class FacadeRoutes extends RouteBuilder {
                 + "?httpMethod=" + method + "&okStatusCodeRange=" + okStatusCodes;
     }
 
-    private void listFrom(String service, String from, String path) {
+    private void listFrom(String service, String from, String path, String pageQuery) {
         from(from).routeId(service + "-list-remote").errorHandler(noErrorHandler())
                 .setProperty(ServiceListsAggregation.SERVICE, constant(service))
                 .removeHeaders("*")
+                .setHeader(Exchange.HTTP_QUERY, method(messages, pageQuery))
                 .setBody(constant(null))
+                // A 400 is about the request (a cursor no instance knows), so no other instance is asked.
                 .loadBalance(failover(service))
-                    .toD(onEachInstance(path, "GET", "200-299"))
+                    .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()
+                .bean(messages, "checkListed")
                 .unmarshal().json(JsonNode.class);
     }
 }

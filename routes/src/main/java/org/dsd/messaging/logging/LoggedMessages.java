@@ -1,17 +1,24 @@
 package org.dsd.messaging.logging;
 
+import java.io.Serializable;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.config.IndexType;
 import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.common.ErrorAnswer;
 import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.ServiceUnavailableException;
 import org.dsd.messaging.common.StoredMessage;
@@ -30,9 +37,12 @@ public class LoggedMessages {
     private static final Comparator<StoredMessage> ACCEPTANCE_ORDER =
             Comparator.comparingLong(StoredMessage::acceptedAt).thenComparing(StoredMessage::uuid);
 
+    private static final String ACCEPTED_AT = "acceptedAt";
+
     private final HazelcastInstance hazelcast;
     private final IMap<String, StoredMessage> messages;
     private final JsonReplies replies;
+    private volatile boolean indexed;
 
     public LoggedMessages(HazelcastInstance hazelcast, LoggingProperties properties, JsonReplies replies) {
         this.hazelcast = hazelcast;
@@ -66,17 +76,50 @@ public class LoggedMessages {
     }
 
     /**
+     * One page in acceptance order: each member sorts what it holds after the cursor and sends its first
+     * {@code limit}, so a page costs the same at any depth of the list and no member sends the whole map.
+     */
+    public Collection<StoredMessage> page(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
+        if (!indexed) {
+            // On first use, as the messages instances do for theirs: the cursor's range is read from the index.
+            messages.addIndex(IndexType.SORTED, ACCEPTED_AT);
+            indexed = true;
+        }
+        Predicate<String, StoredMessage> afterCursor = Predicates.alwaysTrue();
+        if (page.after() != null) {
+            StoredMessage cursor = messages.get(page.after());
+            if (cursor == null) {
+                throw new ApiError(400, "after: no logged message has the uuid '" + page.after() + "'");
+            }
+            afterCursor = Predicates.or(Predicates.greaterThan(ACCEPTED_AT, cursor.acceptedAt()),
+                    Predicates.and(Predicates.equal(ACCEPTED_AT, cursor.acceptedAt()),
+                            Predicates.greaterThan("uuid", cursor.uuid())));
+        }
+        return messages.values(Predicates.pagingPredicate(afterCursor, new AcceptanceOrder(), page.limit()));
+    }
+
+    /**
      * Answers the list, unless it is shorter than the map was before the read: the map only grows, so such a list
      * missed entries. The chaos run saw one list missing every message while a resumed member merged back (a query
-     * answered for partitions it no longer held); refusing lets the facade or the client ask again.
+     * answered for partitions it no longer held); refusing lets the facade or the client ask again. A page names
+     * the next one in its {@code Link} header while it is full.
      */
-    public void answerList(@Body Collection<StoredMessage> all, @ExchangeProperty(AT_LEAST) int atLeast,
-                           Exchange exchange) throws JsonProcessingException {
-        if (all.size() < atLeast) {
+    public void answerList(@Body Collection<StoredMessage> all, @ExchangeProperty(AT_LEAST) Integer atLeast,
+                           @ExchangeProperty(ListPage.PROPERTY) ListPage page, Exchange exchange)
+            throws JsonProcessingException {
+        if (page == null && all.size() < atLeast) {
             LOG.warn("a read of the map returned {} messages, {} were there before: refused", all.size(), atLeast);
             throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances: retry");
         }
         List<UserMessage> ordered = all.stream().sorted(ACCEPTANCE_ORDER).map(StoredMessage::toUserMessage).toList();
-        replies.reply(exchange, 200, ordered);
+        replies.replyList(exchange, "/logging", ordered, page);
+    }
+
+    /** The members sort their part of a page with it, so it travels to them: serializable, on their class path. */
+    public static class AcceptanceOrder implements Comparator<Map.Entry<String, StoredMessage>>, Serializable {
+        @Override
+        public int compare(Map.Entry<String, StoredMessage> one, Map.Entry<String, StoredMessage> other) {
+            return ACCEPTANCE_ORDER.compare(one.getValue(), other.getValue());
+        }
     }
 }

@@ -3,7 +3,9 @@ package org.dsd.messaging.logging;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.HazelcastConstants;
 import org.apache.camel.component.hazelcast.HazelcastOperation;
+import org.apache.camel.model.rest.RestParamType;
 import org.dsd.messaging.common.HttpErrorRoutes;
+import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.QuorumGuard;
@@ -51,7 +53,15 @@ public class LoggingRoutes extends RouteBuilder {
                     .to("direct:logging-post")
                 .get().id("logging-list-rest").description("Every message, from any instance, in the order logged")
                     .produces(JSON).outType(UserMessage[].class)
-                    .responseMessage(answer(200, "All messages", UserMessage[].class))
+                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
+                        .description("At most this many messages (1 to " + ListPage.MAX_LIMIT + "); without it, all")
+                        .endParam()
+                    .param().name("after").type(RestParamType.query).required(false)
+                        .description("Only the messages logged after the one with this uuid (the last of a page)")
+                        .endParam()
+                    .responseMessage(answer(200, "All messages, or a page of them: a full page names the next one in "
+                            + "its Link header", UserMessage[].class))
+                    .responseMessage(error(400, "limit out of range, or after names no logged message"))
                     .responseMessage(error(503, "Cut off from the majority, or the cluster is rebalancing"))
                     .to("direct:logging-list");
 
@@ -63,13 +73,20 @@ public class LoggingRoutes extends RouteBuilder {
                 // depends on, and reading it back in a second call can find the entry gone.
                 .bean(loggedMessages, "store").id("map-put-if-absent");
 
-        // One bulk read of all values (fetched per partition in parallel), never a round trip per key.
+        // The whole list: one bulk read of all values (fetched per partition in parallel), never a round trip per
+        // key. A page (?limit=&after=): the members sort and cut it.
         from("direct:logging-list").routeId("logging-list").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(quorum, "ensurePresent")
+                .setProperty(ListPage.PROPERTY, method(ListPage.class, "fromQuery"))
                 .removeHeaders("*")
-                .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count"))
-                .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.QUERY))
-                .to(messagesMap).id("map-values")
+                .choice()
+                    .when(exchangeProperty(ListPage.PROPERTY).isNull())
+                        .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count"))
+                        .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.QUERY))
+                        .to(messagesMap).id("map-values")
+                    .otherwise()
+                        .bean(loggedMessages, "page").id("map-page")
+                .end()
                 // Again after the read: a member frozen in the middle of it may resume cut off.
                 .bean(quorum, "ensurePresent")
                 .bean(loggedMessages, "answerList");

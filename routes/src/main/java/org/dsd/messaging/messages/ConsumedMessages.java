@@ -5,11 +5,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import com.hazelcast.config.IndexType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
+import org.apache.camel.ExchangeProperty;
+import org.dsd.messaging.common.ApiError;
+import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.UserMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -51,15 +55,25 @@ public class ConsumedMessages {
         return first == null || first.equals(mine);
     }
 
-    /** What this instance consumed, in arrival order. */
-    public List<UserMessage> list() {
+    /** What this instance consumed, in arrival order: all of it, or the page asked for. */
+    public List<UserMessage> list(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
         if (!indexed) {
             // On first use, not at start: an instance may start before any member that can hold the index.
             consumed.addIndex(IndexType.HASH, "consumer");
             indexed = true;
         }
-        return consumed.values(Predicates.equal("consumer", instanceId)).stream()
+        List<UserMessage> all = consumed.values(Predicates.equal("consumer", instanceId)).stream()
                 .sorted(ARRIVAL_ORDER).map(ConsumedMessage::toUserMessage).toList();
+        if (page == null) {
+            return all;
+        }
+        int from = 0;
+        if (page.after() != null) {
+            from = 1 + IntStream.range(0, all.size()).filter(i -> all.get(i).uuid().equals(page.after()))
+                    .findFirst().orElseThrow(() -> new ApiError(400,
+                            "after: this instance consumed no message with the uuid '" + page.after() + "'"));
+        }
+        return all.subList(from, Math.min(all.size(), from + page.limit()));
     }
 
     /** Cluster time in microseconds, never repeating: a restarted instance continues past its last values. */

@@ -1,12 +1,16 @@
 package org.dsd.messaging.messages;
 
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
+import org.apache.camel.model.rest.RestParamType;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
+import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.QueueProperties;
 import org.dsd.messaging.common.QuorumGuard;
 import org.dsd.messaging.common.UserMessage;
@@ -69,16 +73,26 @@ public class MessagesRoutes extends RouteBuilder {
         rest("/messages").description("What this instance consumed from the queue")
                 .get().id("messages-list-rest").description("This instance's messages, in the order it consumed them")
                     .produces(JSON).outType(UserMessage[].class)
-                    .responseMessage(answer(200, "The consumed messages", UserMessage[].class))
+                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
+                        .description("At most this many messages (1 to " + ListPage.MAX_LIMIT + "); without it, all")
+                        .endParam()
+                    .param().name("after").type(RestParamType.query).required(false)
+                        .description("Only the messages this instance consumed after the one with this uuid")
+                        .endParam()
+                    .responseMessage(answer(200, "The consumed messages, or a page of them: a full page names the "
+                            + "next one in its Link header", UserMessage[].class))
+                    .responseMessage(error(400, "limit out of range, or after names no message this instance consumed"))
                     .responseMessage(error(503, "This instance is cut off from the cluster's majority"))
                     .to("direct:messages-list");
 
         from("direct:messages-list").routeId("messages-list").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(quorum, "ensurePresent")
+                .setProperty(ListPage.PROPERTY, method(ListPage.class, "fromQuery"))
                 .setBody(method(consumed, "list"))
                 // Again after the read: a member frozen in the middle of it may resume cut off.
                 .bean(quorum, "ensurePresent")
-                .process(exchange -> replies.reply(exchange, 200, exchange.getIn().getBody()));
+                .process(exchange -> replies.replyList(exchange, "/messages", exchange.getIn().getBody(List.class),
+                        exchange.getProperty(ListPage.PROPERTY, ListPage.class)));
     }
 
     /** The Hazelcast queue can lose an item ({@link UnconsumedMessages}); Kafka keeps what it acknowledged. */
