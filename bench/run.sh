@@ -1,56 +1,126 @@
 #!/usr/bin/env bash
-# Benchmarks the running topology (start it with ./topology start) and prints figures:
-#   1. GET /logging and GET /facade time as the map grows (the seed's GET took 37 s at 3,600 messages)
-#   2. POST /facade throughput and latency under concurrent load (wrk), then how fast the queue drains
-#   3. resident memory of every instance
-# Run it on a freshly started topology: the figures depend on the map's size.
-# Bounded: each wrk run lasts DURATION seconds (default 20) with CONNECTIONS connections (default 16).
-# Needs wrk (Debian: apt-get install wrk).
+# The benchmark: one command, one table. Uses the topology running on the seed ports, or starts it (./topology
+# start) and leaves it running. Then:
+#   1. 200 warm-up POSTs and WARMUP seconds (default 60) of load at 8 clients: the JIT compiles the hot paths
+#   2. POST /facade at 8 and at 32 clients, DURATION seconds each (default 20): req/s, p50, p99, errors; meanwhile
+#      the queue's depth (peak), and how long it takes to empty once the load stops
+#   3. the raw baseline in the same run: a Hazelcast client doing one map write plus one queue offer per message
+#      from 8 threads (bench/Baseline.java), and the ratio of the two rates
+#   4. GET /logging and GET /facade (median of 3) with 10,000 and 100,000 messages stored (filled through
+#      POST /logging, the fast way in), and the peak heap of each app meanwhile
+#   5. each app's start-up time, from its log
+# Bounded: about 8 minutes on 2 cores, plus the start-up when it starts the topology. Needs wrk (installed from
+# the Debian packages when missing and run as root) and the JDK's jstat.
 set -euo pipefail
+WARMUP="${WARMUP:-60}"
 DURATION="${DURATION:-20}"
-CONNECTIONS="${CONNECTIONS:-16}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+RUN="$ROOT/.run"
+WORK="$RUN/bench"
 FACADE=http://127.0.0.1:8080
+LOGGING=http://127.0.0.1:8081
+APPS=(facade-8080 logging-8081 logging-8083 logging-8085 messages-8082 messages-8084)
 
-command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install wrk)" >&2; exit 1; }
-curl -sf -o /dev/null "$FACADE/actuator/health/readiness" || { echo "the topology is not running: ./topology start" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+  [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+  (apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }) >/dev/null
+fi
+if ! curl -sf -o /dev/null "$FACADE/actuator/health/readiness"; then
+  echo "== starting the topology (./topology start); it stays running: ./topology stop"
+  "$ROOT/topology" start >/dev/null
+fi
+mkdir -p "$WORK"
+rm -f "$WORK"/heap-*
 
-count() { curl -s http://127.0.0.1:8081/logging | grep -o '"uuid"' | wc -l; }
-timed_get() { curl -s -o /dev/null -w '%{time_total}' "$1"; }
+# The Hazelcast client jar that bench/Baseline.java runs with: the one inside the facade's Spring Boot jar.
+HAZELCAST_JAR="$(ls "$WORK"/hazelcast-*.jar 2>/dev/null | head -n 1 || true)"
+if [[ -z "$HAZELCAST_JAR" ]]; then
+  unzip -q -j -o "$ROOT"/facade-app/target/facade-app-*.jar 'BOOT-INF/lib/hazelcast-[0-9]*.jar' -d "$WORK"
+  HAZELCAST_JAR="$(ls "$WORK"/hazelcast-*.jar | head -n 1)"
+fi
+baseline() { java -cp "$HAZELCAST_JAR" "$HERE/Baseline.java" "$@" 2>/dev/null | grep -E '^(raw|watch) '; }
 
-echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
-echo "== GET time as the map grows (seconds, median of 5); filling the map warms the JVMs up"
-printf '%10s %14s %14s\n' messages "GET /logging" "GET /facade"
-measure_gets() {
-  while (( $(count) < $1 )); do
-    wrk -t2 -c"$CONNECTIONS" -d5s -s "$HERE/post-form.lua" "$FACADE/facade" > /dev/null
+pid_of() { cat "$RUN/$1.pid"; }
+# Used heap in MiB (survivors, eden and old generation, as jstat reports them).
+heap_mib() { jstat -gc "$(pid_of "$1")" 2>/dev/null | awk 'NR==2 { printf "%d", ($3 + $4 + $6 + $8) / 1024 }'; }
+# Samples every app's heap twice a second into $WORK/heap-<label>-<app> (the peak) until stopped.
+sample_heaps() {
+  local label="$1" app used
+  while true; do
+    for app in "${APPS[@]}"; do
+      used="$(heap_mib "$app")"
+      [[ -n "$used" ]] || continue
+      [[ -f "$WORK/heap-$label-$app" ]] && (( used <= $(cat "$WORK/heap-$label-$app") )) || echo "$used" > "$WORK/heap-$label-$app"
+    done
+    sleep 0.5
   done
-  logging=$(for i in 1 2 3 4 5; do timed_get http://127.0.0.1:8081/logging; echo; done | sort -n | sed -n 3p)
-  facade=$(for i in 1 2 3 4 5; do timed_get "$FACADE/facade"; echo; done | sort -n | sed -n 3p)
-  printf '%10s %14s %14s\n' "$(count)" "$logging" "$facade"
 }
-measure_gets 3600
+peak_heap() { cat "$WORK/heap-$1-$2" 2>/dev/null || echo "?"; }
 
-echo "== POST /facade: ${DURATION}s, $CONNECTIONS connections"
-wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/post-form.lua" "$FACADE/facade" \
-  | grep -E 'Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors'
+# POST /facade from $1 clients for $2 seconds; prints "req/s p50 p99 errors peak-depth drain-seconds".
+post_load() {
+  local clients="$1" seconds="$2" out watch
+  baseline watch "$seconds" > "$WORK/watch" &
+  watch=$!
+  out="$(wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$HERE/post-form.lua" "$FACADE/facade")"
+  wait "$watch" || true
+  echo "$out" | awk -v watch="$(cat "$WORK/watch")" '
+    /Requests\/sec/ { rate = $2 }
+    / 50%/ { p50 = $2 } / 99%/ { p99 = $2 }
+    /Non-2xx/ { errors += $5 } /Socket errors/ { errors += $4 + $6 + $8 + $10 }
+    END { split(watch, w, " "); printf "%.0f %s %s %d %s %s\n", rate, p50, p99, errors, w[2], w[3] }' | tr -d ','
+}
 
-consumed() { echo $(( $(curl -s http://127.0.0.1:8082/messages | grep -o '"uuid"' | wc -l) + $(curl -s http://127.0.0.1:8084/messages | grep -o '"uuid"' | wc -l) )); }
-echo "== queue drain after the POSTs (both messages instances, no POSTs meanwhile)"
-# The backlog is what was logged and not yet consumed; time until it is gone (at most 60 s).
-# No POSTs meanwhile, so the logged count is read once.
-logged=$(count); backlog=$(( logged - $(consumed) )); started=$(date +%s.%N)
-while (( logged > $(consumed) )) && (( $(date +%s) - ${started%.*} < 60 )); do sleep 0.2; done
-took="$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"
-echo "backlog when the POSTs stopped: $backlog messages; $(( logged - $(consumed) )) left after $took s"
+count_logged() { curl -s "$LOGGING/logging" | grep -o '"uuid"' | wc -l; }
+fill_to() {
+  while (( $(count_logged) < $1 )); do
+    wrk -t2 -c16 -d5s -s "$HERE/post-logging.lua" "$LOGGING/logging" > /dev/null
+  done
+}
+median_get() { for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' "$1"; done | sort -n | sed -n 2p; }
 
-echo "== GET time, larger map"
-measure_gets 20000
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(java -version 2>&1 | head -n 1)"
+echo "== warm-up: 200 POSTs, then ${WARMUP}s at 8 clients"
+for i in $(seq 200); do curl -s -o /dev/null -X POST "$FACADE/facade" -d "msg=warm-up+$i"; done
+wrk -t2 -c8 -d"${WARMUP}s" -s "$HERE/post-form.lua" "$FACADE/facade" > /dev/null
+sleep 2
 
-echo "== resident memory (MiB)"
-for pidfile in "$HERE"/../.run/*.pid; do
-  name="$(basename "$pidfile" .pid)"
-  rss_kib="$(awk '/VmRSS/{print $2}' "/proc/$(cat "$pidfile")/status" 2>/dev/null || true)"
-  [[ -n "$rss_kib" ]] && rss="$(( rss_kib / 1024 ))" || rss="not running"
-  printf '%-15s %6s\n' "$name" "$rss"
+echo "== POST /facade, ${DURATION}s each"
+read -r rate8 p50_8 p99_8 errors8 peak8 drain8 <<< "$(post_load 8 "$DURATION")"
+sleep 2
+read -r rate32 p50_32 p99_32 errors32 peak32 drain32 <<< "$(post_load 32 "$DURATION")"
+read -r _ _ raw_rate raw_p50 raw_p99 raw_refused <<< "$(baseline raw 8 5)"
+
+echo "== GET with 10,000 and 100,000 messages stored (filling the map through POST /logging)"
+gets=()
+for size in 10000 100000; do
+  fill_to "$size"
+  sample_heaps "$size" &
+  sampler=$!
+  gets+=("$(count_logged) $(median_get "$LOGGING/logging") $(median_get "$FACADE/facade")")
+  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+done
+
+started() { grep -h -o 'Started [A-Za-z]*Application in [0-9.]* seconds' "$RUN/logs/$1.log" | tail -n 1 | awk '{ print $4 }'; }
+
+echo
+printf '| %-34s | %-44s |\n' "what" "figure"
+printf '| %-34s | %-44s |\n' "---" "---"
+printf '| %-34s | %-44s |\n' "POST /facade, 8 clients" "$rate8 req/s, p50 $p50_8, p99 $p99_8, $errors8 errors"
+printf '| %-34s | %-44s |\n' "POST /facade, 32 clients" "$rate32 req/s, p50 $p50_32, p99 $p99_32, $errors32 errors"
+printf '| %-34s | %-44s |\n' "queue: peak depth, empty after" "8 clients: $peak8, ${drain8}s; 32 clients: $peak32, ${drain32}s"
+printf '| %-34s | %-44s |\n' "raw map write + queue offer, 8 thr" "$raw_rate pairs/s, p50 ${raw_p50}ms, p99 ${raw_p99}ms"
+printf '| %-34s | %-44s |\n' "raw / POST at 8 clients" "$(awk -v r="$raw_rate" -v p="$rate8" 'BEGIN { printf "%.0fx", r / p }')"
+for row in "${gets[@]}"; do
+  read -r stored logging facade <<< "$row"
+  printf '| %-34s | %-44s |\n' "GET, $stored messages" "/logging ${logging}s, /facade ${facade}s"
+done
+for size in 10000 100000; do
+  heaps=""
+  for app in "${APPS[@]}"; do heaps+="${app%%-*} $(peak_heap "$size" "$app"), "; done
+  printf '| %-34s | %-44s |\n' "peak heap MiB at $size" "${heaps%, }"
+done
+for app in "${APPS[@]}"; do
+  printf '| %-34s | %-44s |\n' "start-up $app" "$(started "$app") s"
 done

@@ -164,6 +164,7 @@ class LoggingServiceTest {
         for (JsonNode message : list.json()) {
             listed.add(message.get("uuid").asText());
             assertThat(message.get("msg").asText()).isEqualTo("msg" + (listed.size() - 1));
+            assertThat(message.fieldNames()).toIterable().containsExactly("uuid", "msg");
         }
         assertThat(listed).isEqualTo(posted);
         // The seed read the map one key per round trip; this is one values() call for all 300.

@@ -1,6 +1,7 @@
 package org.dsd.messaging.common;
 
 import java.util.List;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,15 +27,16 @@ public class JsonReplies {
         answer.removeHeaders("*");
         answer.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         answer.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        answer.setBody(json.writeValueAsString(body));
+        // Bytes: the JSON is encoded once, as it is written.
+        answer.setBody(json.writeValueAsBytes(body));
     }
 
     /** 200 with a list of messages; a full page also names the next one in its {@code Link} header. */
-    public void replyList(Exchange exchange, String path, List<UserMessage> list, ListPage page)
+    public <T> void replyList(Exchange exchange, String path, List<T> list, Function<T, String> uuidOf, ListPage page)
             throws JsonProcessingException {
         reply(exchange, 200, list);
         if (page != null && !list.isEmpty() && list.size() == page.limit()) {
-            exchange.getMessage().setHeader("Link", page.nextLink(path, list.get(list.size() - 1).uuid()));
+            exchange.getMessage().setHeader("Link", page.nextLink(path, uuidOf.apply(list.get(list.size() - 1))));
         }
     }
 

@@ -1,12 +1,15 @@
 package org.dsd.messaging.common;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A message as the distributed map keeps it. {@code acceptedAt} is the Hazelcast cluster time at which it was
  * stored: each member's clock corrected by its estimate of the master's, so members agree to within a few
  * milliseconds (more across hosts, and for a moment after the master changes), not exactly. Listed in that order,
- * messages logged further apart than that come in logging order; closer ones may come in either order.
+ * messages logged further apart than that come in logging order; closer ones may come in either order. In JSON it
+ * is a {@link UserMessage}: the acceptance time stays inside.
  */
-public record StoredMessage(String uuid, String msg, long acceptedAt) {
+public record StoredMessage(String uuid, String msg, @JsonIgnore long acceptedAt) {
 
     public UserMessage toUserMessage() {
         return new UserMessage(uuid, msg);

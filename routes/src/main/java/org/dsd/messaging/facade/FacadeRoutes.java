@@ -1,6 +1,5 @@
 package org.dsd.messaging.facade;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -160,6 +159,6 @@ public class FacadeRoutes extends RouteBuilder {
                     .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()
                 .bean(messages, "checkListed")
-                .unmarshal().json(JsonNode.class);
+                .convertBodyTo(String.class);
     }
 }

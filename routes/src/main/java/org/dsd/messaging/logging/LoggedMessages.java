@@ -1,6 +1,7 @@
 package org.dsd.messaging.logging;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -34,8 +35,11 @@ public class LoggedMessages {
     public static final String AT_LEAST = "messagesBeforeTheRead";
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggedMessages.class);
-    private static final Comparator<StoredMessage> ACCEPTANCE_ORDER =
-            Comparator.comparingLong(StoredMessage::acceptedAt).thenComparing(StoredMessage::uuid);
+    /** Written out, not composed of key extractors: a list of 100,000 spent a third of its time in a composed one. */
+    private static final Comparator<StoredMessage> ACCEPTANCE_ORDER = (one, other) -> {
+        int byTime = Long.compare(one.acceptedAt(), other.acceptedAt());
+        return byTime != 0 ? byTime : one.uuid().compareTo(other.uuid());
+    };
 
     private static final String ACCEPTED_AT = "acceptedAt";
 
@@ -111,8 +115,10 @@ public class LoggedMessages {
             LOG.warn("a read of the map returned {} messages, {} were there before: refused", all.size(), atLeast);
             throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances: retry");
         }
-        List<UserMessage> ordered = all.stream().sorted(ACCEPTANCE_ORDER).map(StoredMessage::toUserMessage).toList();
-        replies.replyList(exchange, "/logging", ordered, page);
+        StoredMessage[] ordered = all.toArray(new StoredMessage[0]);
+        Arrays.sort(ordered, ACCEPTANCE_ORDER);
+        // Written as they are stored (JSON leaves out the acceptance time), not copied into UserMessages first.
+        replies.replyList(exchange, "/logging", Arrays.asList(ordered), StoredMessage::uuid, page);
     }
 
     /** The members sort their part of a page with it, so it travels to them: serializable, on their class path. */

@@ -92,7 +92,7 @@ public class MessagesRoutes extends RouteBuilder {
                 // Again after the read: a member frozen in the middle of it may resume cut off.
                 .bean(quorum, "ensurePresent")
                 .process(exchange -> replies.replyList(exchange, "/messages", exchange.getIn().getBody(List.class),
-                        exchange.getProperty(ListPage.PROPERTY, ListPage.class)));
+                        UserMessage::uuid, exchange.getProperty(ListPage.PROPERTY, ListPage.class)));
     }
 
     /** The Hazelcast queue can lose an item ({@link UnconsumedMessages}); Kafka keeps what it acknowledged. */
