@@ -1,3 +1,5 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,9 +17,10 @@ import com.hazelcast.map.IMap;
  * The benchmark's Hazelcast side, run by bench/run.sh as a single-file program (java -cp hazelcast.jar Baseline.java):
  *
  *   raw CLIENTS SECONDS   what the data operations alone cost: CLIENTS threads each doing one map write plus one
- *                         queue offer per message, as the services do, on a map and queue of their own
- *   watch SECONDS         the depth of the services' queue: sampled every 100 ms for SECONDS (while the load runs),
- *                         then until it is empty; prints the peak depth and how long it took to empty after the load
+ *                         queue offer per message, as the services do, on a map and queue of their own; SECONDS
+ *                         of warm-up first, then SECONDS measured
+ *   watch DONE-FILE       the depth of the services' queue: sampled every 100 ms until DONE-FILE exists (the load
+ *                         ended), then until it is empty; prints the peak depth and how long it took to empty
  *
  * Environment: BENCH_CLUSTER (cluster name, default messages-cluster), BENCH_MEMBERS (default the seed's three).
  */
@@ -33,7 +36,7 @@ public class Baseline {
             if (args[0].equals("raw")) {
                 raw(client, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             } else {
-                watch(client.getQueue("messages"), Integer.parseInt(args[1]));
+                watch(client.getQueue("messages"), Path.of(args[1]));
             }
         } finally {
             client.shutdown();
@@ -44,6 +47,17 @@ public class Baseline {
         String name = "bench-raw-" + UUID.randomUUID();
         IMap<String, String> map = client.getMap(name);
         IQueue<String> queue = client.getQueue(name);
+        pairs(map, queue, clients, seconds);
+        queue.clear();
+        String[] measured = pairs(map, queue, clients, seconds);
+        System.out.printf("raw %d %s %s %s %s%n", clients, measured[0], measured[1], measured[2], measured[3]);
+        map.destroy();
+        queue.destroy();
+    }
+
+    /** Pairs per second, p50 and p99 in ms, offers the full queue refused. */
+    private static String[] pairs(IMap<String, String> map, IQueue<String> queue, int clients, int seconds)
+            throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicLong pairs = new AtomicLong();
         AtomicLong refused = new AtomicLong();
@@ -70,21 +84,20 @@ public class Baseline {
         }
         done.await();
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l).filter(v -> v > 0)).sorted().toArray();
-        System.out.printf("raw %d %.0f %.2f %.2f %d%n", clients, pairs.get() / (double) seconds,
-                all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, refused.get());
-        map.destroy();
-        queue.destroy();
+        return new String[] {String.format("%.0f", pairs.get() / (double) seconds),
+                String.format("%.2f", all[all.length / 2] / 1e6),
+                String.format("%.2f", all[(int) (all.length * 0.99)] / 1e6), String.valueOf(refused.get())};
     }
 
-    private static void watch(IQueue<String> queue, int seconds) throws InterruptedException {
-        long loadEnds = System.nanoTime() + seconds * 1_000_000_000L;
+    private static void watch(IQueue<String> queue, Path loadDone) throws InterruptedException {
         int peak = 0;
         int depth;
         do {
             depth = queue.size();
             peak = Math.max(peak, depth);
             Thread.sleep(100);
-        } while (System.nanoTime() < loadEnds);
+        } while (!Files.exists(loadDone));
+        long loadEnds = System.nanoTime();
         long giveUp = loadEnds + 60_000_000_000L;
         while (depth > 0 && System.nanoTime() < giveUp) {
             Thread.sleep(50);

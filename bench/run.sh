@@ -31,7 +31,7 @@ if ! curl -sf -o /dev/null "$FACADE/actuator/health/readiness"; then
   "$ROOT/topology" start >/dev/null
 fi
 mkdir -p "$WORK"
-rm -f "$WORK"/heap-*
+rm -f "$WORK"/heap-* "$WORK/load-done"
 
 # The Hazelcast client jar that bench/Baseline.java runs with: the one inside the facade's Spring Boot jar.
 HAZELCAST_JAR="$(ls "$WORK"/hazelcast-*.jar 2>/dev/null | head -n 1 || true)"
@@ -44,16 +44,13 @@ baseline() { java -cp "$HAZELCAST_JAR" "$HERE/Baseline.java" "$@" 2>/dev/null | 
 pid_of() { cat "$RUN/$1.pid"; }
 # Used heap in MiB (survivors, eden and old generation, as jstat reports them).
 heap_mib() { jstat -gc "$(pid_of "$1")" 2>/dev/null | awk 'NR==2 { printf "%d", ($3 + $4 + $6 + $8) / 1024 }'; }
-# Samples every app's heap twice a second into $WORK/heap-<label>-<app> (the peak) until stopped.
+# Keeps the peak of every app's used heap in $WORK/heap-<label>-<app>.
 sample_heaps() {
   local label="$1" app used
-  while true; do
-    for app in "${APPS[@]}"; do
-      used="$(heap_mib "$app")"
-      [[ -n "$used" ]] || continue
-      [[ -f "$WORK/heap-$label-$app" ]] && (( used <= $(cat "$WORK/heap-$label-$app") )) || echo "$used" > "$WORK/heap-$label-$app"
-    done
-    sleep 0.5
+  for app in "${APPS[@]}"; do
+    used="$(heap_mib "$app")"
+    [[ -n "$used" ]] || continue
+    [[ -f "$WORK/heap-$label-$app" ]] && (( used <= $(cat "$WORK/heap-$label-$app") )) || echo "$used" > "$WORK/heap-$label-$app"
   done
 }
 peak_heap() { cat "$WORK/heap-$1-$2" 2>/dev/null || echo "?"; }
@@ -61,9 +58,12 @@ peak_heap() { cat "$WORK/heap-$1-$2" 2>/dev/null || echo "?"; }
 # POST /facade from $1 clients for $2 seconds; prints "req/s p50 p99 errors peak-depth drain-seconds".
 post_load() {
   local clients="$1" seconds="$2" out watch
-  baseline watch "$seconds" > "$WORK/watch" &
+  rm -f "$WORK/load-done"
+  baseline watch "$WORK/load-done" > "$WORK/watch" &
   watch=$!
+  sleep 3 # the watcher's start (compiling it, joining as a client) is not part of the load
   out="$(wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$HERE/post-form.lua" "$FACADE/facade")"
+  touch "$WORK/load-done"
   wait "$watch" || true
   echo "$out" | awk -v watch="$(cat "$WORK/watch")" '
     /Requests\/sec/ { rate = $2 }
@@ -96,31 +96,32 @@ echo "== GET with 10,000 and 100,000 messages stored (filling the map through PO
 gets=()
 for size in 10000 100000; do
   fill_to "$size"
-  sample_heaps "$size" &
+  while true; do sample_heaps "$size"; sleep 0.5; done &
   sampler=$!
   gets+=("$(count_logged) $(median_get "$LOGGING/logging") $(median_get "$FACADE/facade")")
   kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  sample_heaps "$size"
 done
 
 started() { grep -h -o 'Started [A-Za-z]*Application in [0-9.]* seconds' "$RUN/logs/$1.log" | tail -n 1 | awk '{ print $4 }'; }
 
 echo
-printf '| %-34s | %-44s |\n' "what" "figure"
-printf '| %-34s | %-44s |\n' "---" "---"
-printf '| %-34s | %-44s |\n' "POST /facade, 8 clients" "$rate8 req/s, p50 $p50_8, p99 $p99_8, $errors8 errors"
-printf '| %-34s | %-44s |\n' "POST /facade, 32 clients" "$rate32 req/s, p50 $p50_32, p99 $p99_32, $errors32 errors"
-printf '| %-34s | %-44s |\n' "queue: peak depth, empty after" "8 clients: $peak8, ${drain8}s; 32 clients: $peak32, ${drain32}s"
-printf '| %-34s | %-44s |\n' "raw map write + queue offer, 8 thr" "$raw_rate pairs/s, p50 ${raw_p50}ms, p99 ${raw_p99}ms"
-printf '| %-34s | %-44s |\n' "raw / POST at 8 clients" "$(awk -v r="$raw_rate" -v p="$rate8" 'BEGIN { printf "%.0fx", r / p }')"
+printf '| %-34s | %-62s |\n' "what" "figure"
+printf '| %-34s | %-62s |\n' "---" "---"
+printf '| %-34s | %-62s |\n' "POST /facade, 8 clients" "$rate8 req/s, p50 $p50_8, p99 $p99_8, $errors8 errors"
+printf '| %-34s | %-62s |\n' "POST /facade, 32 clients" "$rate32 req/s, p50 $p50_32, p99 $p99_32, $errors32 errors"
+printf '| %-34s | %-62s |\n' "queue: peak depth, empty after" "8 clients: $peak8, ${drain8}s; 32 clients: $peak32, ${drain32}s"
+printf '| %-34s | %-62s |\n' "raw map write + queue offer, 8 thr" "$raw_rate pairs/s, p50 ${raw_p50}ms, p99 ${raw_p99}ms"
+printf '| %-34s | %-62s |\n' "raw / POST at 8 clients" "$(awk -v r="$raw_rate" -v p="$rate8" 'BEGIN { printf "%.0fx", r / p }')"
 for row in "${gets[@]}"; do
   read -r stored logging facade <<< "$row"
-  printf '| %-34s | %-44s |\n' "GET, $stored messages" "/logging ${logging}s, /facade ${facade}s"
+  printf '| %-34s | %-62s |\n' "GET, $stored messages" "/logging ${logging}s, /facade ${facade}s"
 done
 for size in 10000 100000; do
   heaps=""
   for app in "${APPS[@]}"; do heaps+="${app%%-*} $(peak_heap "$size" "$app"), "; done
-  printf '| %-34s | %-44s |\n' "peak heap MiB at $size" "${heaps%, }"
+  printf '| %-34s | %-62s |\n' "peak heap MiB at $size" "${heaps%, }"
 done
 for app in "${APPS[@]}"; do
-  printf '| %-34s | %-44s |\n' "start-up $app" "$(started "$app") s"
+  printf '| %-34s | %-62s |\n' "start-up $app" "$(started "$app") s"
 done

@@ -23,12 +23,17 @@ public class JsonReplies {
     }
 
     public void reply(Exchange exchange, int status, Object body) throws JsonProcessingException {
+        // Bytes: the JSON is encoded once, as it is written.
+        replyJson(exchange, status, json.writeValueAsBytes(body));
+    }
+
+    /** An answer whose JSON is already written. */
+    public void replyJson(Exchange exchange, int status, byte[] body) {
         Message answer = exchange.getMessage();
         answer.removeHeaders("*");
         answer.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         answer.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        // Bytes: the JSON is encoded once, as it is written.
-        answer.setBody(json.writeValueAsBytes(body));
+        answer.setBody(body);
     }
 
     /** 200 with a list of messages; a full page also names the next one in its {@code Link} header. */

@@ -1,5 +1,7 @@
 package org.dsd.messaging.facade;
 
+import java.util.Map;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -129,7 +131,8 @@ public class FacadeRoutes extends RouteBuilder {
                 .multicast(new ServiceListsAggregation()).parallelProcessing().stopOnException()
                     .to("direct:logging-list-remote", "direct:messages-list-remote")
                 .end()
-                .process(exchange -> replies.reply(exchange, 200, exchange.getIn().getBody()));
+                .process(exchange -> replies.replyJson(exchange, 200,
+                        ServiceListsAggregation.answer(exchange.getIn().getBody(Map.class))));
 
         // A page of the logged messages walks the system's whole record; each messages instance has its own order,
         // so its list is only cut to the same length (walk one with GET /messages?limit=&after=).
@@ -159,6 +162,6 @@ public class FacadeRoutes extends RouteBuilder {
                     .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()
                 .bean(messages, "checkListed")
-                .convertBodyTo(String.class);
+                .convertBodyTo(byte[].class);
     }
 }
