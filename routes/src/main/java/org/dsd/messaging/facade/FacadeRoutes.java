@@ -20,8 +20,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 
 import static org.dsd.messaging.common.RestContract.JSON;
+import static org.dsd.messaging.common.RestContract.afterParam;
 import static org.dsd.messaging.common.RestContract.answer;
 import static org.dsd.messaging.common.RestContract.error;
+import static org.dsd.messaging.common.RestContract.limitParam;
 
 /**
  * facade-service: a POST is logged by a random logging instance (failing over to the others), then queued
@@ -72,12 +74,8 @@ public class FacadeRoutes extends RouteBuilder {
                     .to("direct:facade-post")
                 .get().id("facade-get-rest").description("The lists of a random logging and messages instance")
                     .produces(JSON).outType(ServiceLists.class)
-                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
-                        .description("At most this many messages in each list (1 to " + ListPage.MAX_LIMIT
-                                + "); without it, all").endParam()
-                    .param().name("after").type(RestParamType.query).required(false)
-                        .description("The logging-service list starts after the message with this uuid")
-                        .endParam()
+                    .param(limitParam("At most this many messages in each list"))
+                    .param(afterParam("The logging-service list starts after the message with this uuid"))
                     .responseMessage(answer(200, "Both lists", ServiceLists.class))
                     .responseMessage(error(400, "limit out of range, or after names no logged message"))
                     .responseMessage(error(503, "No instance of a service answered"))

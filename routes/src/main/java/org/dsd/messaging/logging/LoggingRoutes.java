@@ -3,7 +3,6 @@ package org.dsd.messaging.logging;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.HazelcastConstants;
 import org.apache.camel.component.hazelcast.HazelcastOperation;
-import org.apache.camel.model.rest.RestParamType;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.LoggedAnswer;
@@ -14,8 +13,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 
 import static org.dsd.messaging.common.RestContract.JSON;
+import static org.dsd.messaging.common.RestContract.afterParam;
 import static org.dsd.messaging.common.RestContract.answer;
 import static org.dsd.messaging.common.RestContract.error;
+import static org.dsd.messaging.common.RestContract.limitParam;
 
 /**
  * logging-service: stores messages in the Hazelcast distributed map and lists all of them; from the minority side
@@ -53,12 +54,8 @@ public class LoggingRoutes extends RouteBuilder {
                     .to("direct:logging-post")
                 .get().id("logging-list-rest").description("Every message, from any instance, in the order logged")
                     .produces(JSON).outType(UserMessage[].class)
-                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
-                        .description("At most this many messages (1 to " + ListPage.MAX_LIMIT + "); without it, all")
-                        .endParam()
-                    .param().name("after").type(RestParamType.query).required(false)
-                        .description("Only the messages logged after the one with this uuid (the last of a page)")
-                        .endParam()
+                    .param(limitParam("At most this many messages"))
+                    .param(afterParam("Only the messages logged after the one with this uuid (the last of a page)"))
                     .responseMessage(answer(200, "All messages, or a page of them: a full page names the next one in "
                             + "its Link header", UserMessage[].class))
                     .responseMessage(error(400, "limit out of range, or after names no logged message"))

@@ -7,7 +7,6 @@ import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
-import org.apache.camel.model.rest.RestParamType;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
@@ -18,8 +17,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 
 import static org.dsd.messaging.common.RestContract.JSON;
+import static org.dsd.messaging.common.RestContract.afterParam;
 import static org.dsd.messaging.common.RestContract.answer;
 import static org.dsd.messaging.common.RestContract.error;
+import static org.dsd.messaging.common.RestContract.limitParam;
 
 /**
  * messages-service: consumes the queue (competing with the other instances) and lists what it consumed.
@@ -73,12 +74,8 @@ public class MessagesRoutes extends RouteBuilder {
         rest("/messages").description("What this instance consumed from the queue")
                 .get().id("messages-list-rest").description("This instance's messages, in the order it consumed them")
                     .produces(JSON).outType(UserMessage[].class)
-                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
-                        .description("At most this many messages (1 to " + ListPage.MAX_LIMIT + "); without it, all")
-                        .endParam()
-                    .param().name("after").type(RestParamType.query).required(false)
-                        .description("Only the messages this instance consumed after the one with this uuid")
-                        .endParam()
+                    .param(limitParam("At most this many messages"))
+                    .param(afterParam("Only the messages this instance consumed after the one with this uuid"))
                     .responseMessage(answer(200, "The consumed messages, or a page of them: a full page names the "
                             + "next one in its Link header", UserMessage[].class))
                     .responseMessage(error(400, "limit out of range, or after names no message this instance consumed"))
