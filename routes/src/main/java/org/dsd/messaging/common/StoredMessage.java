@@ -11,6 +11,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  */
 public record StoredMessage(String uuid, String msg, @JsonIgnore long acceptedAt) {
 
+    /** The attribute that map queries and the sorted index read the acceptance time from. */
+    public static final String ACCEPTED_AT = "acceptedAt";
+
     public UserMessage toUserMessage() {
         return new UserMessage(uuid, msg);
     }

@@ -41,8 +41,6 @@ public class LoggedMessages {
         return byTime != 0 ? byTime : one.uuid().compareTo(other.uuid());
     };
 
-    private static final String ACCEPTED_AT = "acceptedAt";
-
     private final HazelcastInstance hazelcast;
     private final IMap<String, StoredMessage> messages;
     private final JsonReplies replies;
@@ -86,7 +84,7 @@ public class LoggedMessages {
     public Collection<StoredMessage> page(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
         if (!indexed) {
             // On first use, as the messages instances do for theirs: the cursor's range is read from the index.
-            messages.addIndex(IndexType.SORTED, ACCEPTED_AT);
+            messages.addIndex(IndexType.SORTED, StoredMessage.ACCEPTED_AT);
             indexed = true;
         }
         Predicate<String, StoredMessage> afterCursor = Predicates.alwaysTrue();
@@ -95,8 +93,8 @@ public class LoggedMessages {
             if (cursor == null) {
                 throw new ApiError(400, "after: no logged message has the uuid '" + page.after() + "'");
             }
-            afterCursor = Predicates.or(Predicates.greaterThan(ACCEPTED_AT, cursor.acceptedAt()),
-                    Predicates.and(Predicates.equal(ACCEPTED_AT, cursor.acceptedAt()),
+            afterCursor = Predicates.or(Predicates.greaterThan(StoredMessage.ACCEPTED_AT, cursor.acceptedAt()),
+                    Predicates.and(Predicates.equal(StoredMessage.ACCEPTED_AT, cursor.acceptedAt()),
                             Predicates.greaterThan("uuid", cursor.uuid())));
         }
         return messages.values(Predicates.pagingPredicate(afterCursor, new AcceptanceOrder(), page.limit()));

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public class UnconsumedMessages {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnconsumedMessages.class);
-    private static final String ACCEPTED_AT = "acceptedAt";
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, StoredMessage> logged;
@@ -60,13 +59,14 @@ public class UnconsumedMessages {
         }
         if (!indexed) {
             // On first use, as ConsumedMessages does: a look then reads only the messages logged since the last one.
-            logged.addIndex(IndexType.SORTED, ACCEPTED_AT);
+            logged.addIndex(IndexType.SORTED, StoredMessage.ACCEPTED_AT);
             indexed = true;
         }
         long horizon = hazelcast.getCluster().getClusterTime() - graceMillis;
         Set<Member> membersBefore = settledMembers();
         Set<String> missing = new HashSet<>(logged.keySet(Predicates.and(
-                Predicates.greaterEqual(ACCEPTED_AT, consumedBefore), Predicates.lessThan(ACCEPTED_AT, horizon))));
+                Predicates.greaterEqual(StoredMessage.ACCEPTED_AT, consumedBefore),
+                Predicates.lessThan(StoredMessage.ACCEPTED_AT, horizon))));
         missing.removeAll(consumed.getAll(missing).keySet());
         List<StoredMessage> lost = logged.getAll(missing).values().stream()
                 .sorted(Comparator.comparingLong(StoredMessage::acceptedAt)).toList();
