@@ -1,0 +1,111 @@
+package org.dsd.messaging.system;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.yaml.snakeyaml.Yaml;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * docker-compose.yml as Compose itself reads it: the output of {@code docker-compose config} (the Debian package,
+ * Compose v1), which checks the file, resolves its variables and anchors, and prints the services as they run.
+ */
+final class ComposeProject {
+
+    static final Path ROOT = Path.of(System.getProperty("topology.root", "..")).toAbsolutePath().normalize();
+    /** The password the compose file requires, for these checks only. */
+    static final String TEST_PASSWORD = "compose-check-password";
+
+    record Run(int exitCode, String output) {
+    }
+
+    private ComposeProject() {
+    }
+
+    /** The resolved services of the given profiles, with {@code .env.example} as the environment file. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> services(String... profiles) throws Exception {
+        List<String> arguments = new ArrayList<>();
+        for (String profile : profiles) {
+            arguments.addAll(List.of("--profile", profile));
+        }
+        arguments.add("config");
+        Run run = compose(Map.of("MANAGEMENT_PASSWORD", TEST_PASSWORD), arguments.toArray(String[]::new));
+        if (run.exitCode() != 0) {
+            throw new AssertionError("docker-compose config refused the file:\n" + run.output());
+        }
+        Map<String, Object> config = new Yaml().load(run.output());
+        return (Map<String, Map<String, Object>>) config.get("services");
+    }
+
+    /** docker-compose with {@code .env.example} as its environment file and no MANAGEMENT_* of the developer's. */
+    static Run compose(Map<String, String> environment, String... arguments) throws Exception {
+        ensureInstalled();
+        List<String> command = new ArrayList<>(List.of("docker-compose", "--env-file", ".env.example"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("MANAGEMENT_") || name.startsWith("COMPOSE_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("docker-compose " + String.join(" ", arguments) + " did not finish");
+        }
+        return new Run(process.exitValue(), output);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, String> environment(Map<String, Object> service) {
+        Map<String, Object> environment = (Map<String, Object>) service.getOrDefault("environment", Map.of());
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        environment.forEach((name, value) -> values.put(name, value == null ? "" : String.valueOf(value)));
+        return values;
+    }
+
+    /** Installs the Debian package when it is missing and this is root (as in CI); otherwise the test is skipped. */
+    private static synchronized void ensureInstalled() throws IOException, InterruptedException {
+        if (onPath("docker-compose")) {
+            return;
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assumeTrue(root && onPath("apt-get"),
+                "docker-compose is not installed and this user cannot install it: apt-get install docker-compose");
+        if (run("apt-get", "install", "-y", "-q", "docker-compose") != 0) {
+            run("apt-get", "update", "-q");
+            if (run("apt-get", "install", "-y", "-q", "docker-compose") != 0) {
+                throw new AssertionError("apt-get install docker-compose failed");
+            }
+        }
+    }
+
+    private static boolean onPath(String program) {
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(directory, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+}
