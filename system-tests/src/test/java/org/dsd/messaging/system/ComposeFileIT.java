@@ -144,9 +144,7 @@ class ComposeFileIT {
     @Test
     void everyEnvironmentVariableIsASettingOfItsApp() throws Exception {
         Map<String, Map<String, Object>> services = ComposeProject.services();
-        Map<String, String> imageEnvironment = dockerfileEnvironment(ROOT.resolve("Dockerfile"));
-        // JAVA_OPTS is read by the image's entry point, not by the app.
-        imageEnvironment.remove("JAVA_OPTS");
+        Map<String, String> imageEnvironment = ComposeProject.appImageEnvironment();
         apps(services).forEach((name, service) -> {
             Map<String, String> environment = new LinkedHashMap<>(imageEnvironment);
             environment.putAll(ComposeProject.environment(service));
@@ -310,20 +308,6 @@ class ComposeFileIT {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** ENV instructions of a Dockerfile (KEY=value pairs, continued lines joined). */
-    private static Map<String, String> dockerfileEnvironment(Path dockerfile) throws Exception {
-        String text = Files.readString(dockerfile).replace("\\\n", " ");
-        Map<String, String> environment = new LinkedHashMap<>();
-        Matcher line = Pattern.compile("(?m)^ENV\\s+(.*)$").matcher(text);
-        while (line.find()) {
-            Matcher pair = Pattern.compile("([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|\\S+)").matcher(line.group(1));
-            while (pair.find()) {
-                environment.put(pair.group(1), pair.group(2).replace("\"", ""));
-            }
-        }
-        return environment;
     }
 
     /** The sources of a Dockerfile's COPY instructions from the build context, build arguments filled in. */

@@ -5,9 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.Yaml;
 
@@ -66,9 +69,24 @@ final class ComposeProject {
     @SuppressWarnings("unchecked")
     static Map<String, String> environment(Map<String, Object> service) {
         Map<String, Object> environment = (Map<String, Object>) service.getOrDefault("environment", Map.of());
-        Map<String, String> values = new java.util.LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
         environment.forEach((name, value) -> values.put(name, value == null ? "" : String.valueOf(value)));
         return values;
+    }
+
+    /** The variables the app image (Dockerfile ENV) gives the app; JAVA_OPTS is its entry point's, not the app's. */
+    static Map<String, String> appImageEnvironment() throws IOException {
+        String text = Files.readString(ROOT.resolve("Dockerfile")).replace("\\\n", " ");
+        Map<String, String> environment = new LinkedHashMap<>();
+        Matcher line = Pattern.compile("(?m)^ENV\\s+(.*)$").matcher(text);
+        while (line.find()) {
+            Matcher pair = Pattern.compile("([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|\\S+)").matcher(line.group(1));
+            while (pair.find()) {
+                environment.put(pair.group(1), pair.group(2).replace("\"", ""));
+            }
+        }
+        environment.remove("JAVA_OPTS");
+        return environment;
     }
 
     /** Installs the Debian package when it is missing and this is root (as in CI); otherwise the test is skipped. */
@@ -76,14 +94,10 @@ final class ComposeProject {
         if (onPath("docker-compose")) {
             return;
         }
-        boolean root = "root".equals(System.getProperty("user.name"));
-        assumeTrue(root && onPath("apt-get"),
+        assumeTrue("root".equals(System.getProperty("user.name")),
                 "docker-compose is not installed and this user cannot install it: apt-get install docker-compose");
-        if (run("apt-get", "install", "-y", "-q", "docker-compose") != 0) {
-            run("apt-get", "update", "-q");
-            if (run("apt-get", "install", "-y", "-q", "docker-compose") != 0) {
-                throw new AssertionError("apt-get install docker-compose failed");
-            }
+        if (!DebianPackages.install("docker-compose") || !onPath("docker-compose")) {
+            throw new AssertionError("docker-compose is missing and could not be installed: apt-get install docker-compose");
         }
     }
 
@@ -94,18 +108,5 @@ final class ComposeProject {
             }
         }
         return false;
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
     }
 }

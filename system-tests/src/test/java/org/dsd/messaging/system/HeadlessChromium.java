@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.dsd.messaging.testing.Await;
@@ -54,12 +53,7 @@ final class HeadlessChromium implements AutoCloseable {
         if (BROWSER.canExecute() && DRIVER.canExecute()) {
             return;
         }
-        ProcessBuilder install = new ProcessBuilder("bash", "-c",
-                "apt-get update -qq && apt-get install -y -qq chromium chromium-driver")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        install.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process process = install.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0 || !DRIVER.canExecute()) {
+        if (!DebianPackages.install("chromium", "chromium-driver") || !DRIVER.canExecute()) {
             throw new AssertionError("chromium and chromedriver are missing and could not be installed: "
                     + "apt-get install chromium chromium-driver");
         }
