@@ -69,16 +69,18 @@ class ComposeFileIT {
     void runsTheInstancesOfTopologyOnTheirPortsAroundThreeMembers() throws Exception {
         Map<String, Map<String, Object>> services = ComposeProject.services();
         assertThat(services.keySet()).containsAll(MEMBERS);
-        Set<String> instances = apps(services).entrySet().stream()
-                .map(app -> appName(app.getValue()) + "-" + ComposeProject.environment(app.getValue()).get("SERVER_PORT"))
+        Set<String> instances = apps(services).values().stream()
+                .map(app -> appName(app) + "-" + ComposeProject.environment(app).get("SERVER_PORT"))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(instances).isEqualTo(new TreeSet<>(topologySeed()));
 
         apps(services).forEach((name, service) -> {
             int port = Integer.parseInt(ComposeProject.environment(service).get("SERVER_PORT"));
+            int management = port + 1000;
             assertThat(published(service)).as(name + ": its business port on PUBLISH_ADDRESS (loopback by default), "
                             + "its management port on loopback only")
-                    .containsExactlyInAnyOrder("127.0.0.1:" + port + ":" + port, "127.0.0.1:" + (port + 1000) + ":" + (port + 1000));
+                    .containsExactlyInAnyOrder("127.0.0.1:" + port + ":" + port,
+                            "127.0.0.1:" + management + ":" + management);
         });
         for (String member : MEMBERS) {
             assertThat(published(services.get(member))).as(member + ": Hazelcast's port has no login").isEmpty();
@@ -117,13 +119,15 @@ class ComposeFileIT {
                 HazelcastProperties.class));
 
         assertThat(file.getClusterName()).isEqualTo(embedded.getClusterName());
-        for (String property : List.of("hazelcast.heartbeat.failuredetector.type", "hazelcast.heartbeat.interval.seconds",
+        for (String property : List.of("hazelcast.heartbeat.failuredetector.type",
+                "hazelcast.heartbeat.interval.seconds",
                 "hazelcast.max.no.heartbeat.seconds", "hazelcast.merge.first.run.delay.seconds",
                 "hazelcast.merge.next.run.delay.seconds", "hazelcast.operation.fail.on.indeterminate.state",
                 "hazelcast.jmx", "hazelcast.phone.home.enabled")) {
             assertThat(file.getProperty(property)).as(property).isEqualTo(embedded.getProperty(property));
         }
-        assertThat(file.getMapConfig("default").getBackupCount()).isEqualTo(embedded.getMapConfig("default").getBackupCount());
+        assertThat(file.getMapConfig("default").getBackupCount())
+                .isEqualTo(embedded.getMapConfig("default").getBackupCount());
         assertThat(file.getMapConfig("default").getSplitBrainProtectionName()).isEqualTo(DataMemberQuorum.NAME);
         QueueConfig fileQueue = file.getQueueConfig("default");
         QueueConfig embeddedQueue = embedded.getQueueConfig("default");
@@ -157,7 +161,8 @@ class ComposeFileIT {
     @Test
     void secretsComeOnlyFromVariablesThatEnvExampleListsWithoutAValue() throws Exception {
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
-        Matcher secret = Pattern.compile("(?im)^\\s*([A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*):\\s*(.*)$").matcher(compose);
+        Matcher secret = Pattern.compile("(?im)^\\s*([A-Z_]*(PASSWORD|SECRET|TOKEN)[A-Z_]*):\\s*(.*)$")
+                .matcher(compose);
         int secrets = 0;
         while (secret.find()) {
             secrets++;
@@ -197,7 +202,8 @@ class ComposeFileIT {
             Map<String, Object> arguments = (Map<String, Object>) build.getOrDefault("args", Map.of());
             for (String source : copiedSources(dockerfile, arguments)) {
                 List<Path> matches = matching(context, source);
-                assertThat(matches).as(service.getKey() + ": " + dockerfile.getFileName() + " copies " + source).isNotEmpty();
+                assertThat(matches).as(service.getKey() + ": " + dockerfile.getFileName() + " copies " + source)
+                        .isNotEmpty();
                 for (Path match : matches) {
                     assertThat(ignored(ignore, context.relativize(match).toString()))
                             .as(match + " is left out of the build context by .dockerignore").isFalse();
@@ -217,7 +223,8 @@ class ComposeFileIT {
                 .containsEntry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:9092");
 
         String kafkaQueue = Files.readAllLines(ROOT.resolve(".env.example")).stream()
-                .filter(line -> line.startsWith("#QUEUE_URI=")).findFirst().orElseThrow().substring("#QUEUE_URI=".length());
+                .filter(line -> line.startsWith("#QUEUE_URI=")).findFirst().orElseThrow()
+                .substring("#QUEUE_URI=".length());
         assertThat(kafkaQueue).startsWith("kafka:").contains("brokers=kafka:9092");
         Map<String, String> withKafka = Map.of("MANAGEMENT_PASSWORD", ComposeProject.TEST_PASSWORD,
                 "QUEUE_URI", kafkaQueue, "COMPOSE_PROFILES", "kafka");
@@ -243,13 +250,15 @@ class ComposeFileIT {
 
     @SuppressWarnings("unchecked")
     private static String appName(Map<String, Object> service) {
-        return String.valueOf(((Map<String, Object>) ((Map<String, Object>) service.get("build")).get("args")).get("APP"));
+        Map<String, Object> build = (Map<String, Object>) service.get("build");
+        return String.valueOf(((Map<String, Object>) build.get("args")).get("APP"));
     }
 
     /** The instances ./topology starts: its LOGGING and OTHERS lists. */
     private static List<String> topologySeed() throws Exception {
         List<String> seed = new ArrayList<>();
-        Matcher list = Pattern.compile("(?m)^(LOGGING|OTHERS)=\\(([^)]*)\\)").matcher(Files.readString(ROOT.resolve("topology")));
+        Matcher list = Pattern.compile("(?m)^(LOGGING|OTHERS)=\\(([^)]*)\\)")
+                .matcher(Files.readString(ROOT.resolve("topology")));
         while (list.find()) {
             seed.addAll(List.of(list.group(2).trim().split("\\s+")));
         }
@@ -272,14 +281,18 @@ class ComposeFileIT {
     }
 
     private static <T> T bind(Map<String, String> environment, String prefix, Class<T> type) {
-        return new Binder(ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(ENVIRONMENT, Map.copyOf(environment))))
-                .bindOrCreate(prefix, type);
+        return binder(environment).bindOrCreate(prefix, type);
+    }
+
+    /** A binder over the variables as an app's own environment has them. */
+    private static Binder binder(Map<String, String> environment) {
+        return new Binder(ConfigurationPropertySource.from(
+                new SystemEnvironmentPropertySource(ENVIRONMENT, Map.copyOf(environment))));
     }
 
     /** The settings of the apps' and Spring Boot's configuration classes that take a value from the environment. */
     private static List<ConfigurationPropertyName> settingsReading(Map<String, String> environment) {
-        Binder binder = new Binder(ConfigurationPropertySource.from(
-                new SystemEnvironmentPropertySource(ENVIRONMENT, Map.copyOf(environment))));
+        Binder binder = binder(environment);
         List<ConfigurationPropertyName> bound = new ArrayList<>();
         BindHandler recording = new AbstractBindHandler() {
             @Override

@@ -97,7 +97,8 @@ final class ComposeProject {
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "docker-compose is not installed and this user cannot install it: apt-get install docker-compose");
         if (!DebianPackages.install("docker-compose") || !onPath("docker-compose")) {
-            throw new AssertionError("docker-compose is missing and could not be installed: apt-get install docker-compose");
+            throw new AssertionError("docker-compose is missing and could not be installed: "
+                    + "apt-get install docker-compose");
         }
     }
 

@@ -56,7 +56,8 @@ final class NetworkHosts implements AutoCloseable {
                 addresses.put(host, subnet + "." + number++);
             }
             String hostsFile = "127.0.0.1 localhost\n" + services.entrySet().stream()
-                    .map(host -> addresses.get(host.getKey()) + " " + host.getKey() + " " + String.join(" ", host.getValue()))
+                    .map(host -> addresses.get(host.getKey()) + " " + host.getKey() + " "
+                            + String.join(" ", host.getValue()))
                     .collect(Collectors.joining("\n")) + "\n";
             // The machine's own name too, as each host's own address: a container resolves its host name.
             String machine = InetAddress.getLocalHost().getHostName();
