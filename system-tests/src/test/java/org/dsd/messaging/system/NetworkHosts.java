@@ -82,6 +82,14 @@ final class NetworkHosts implements AutoCloseable {
         boolean allowed = run(List.of(IP, "netns", "add", probe)) == 0;
         run(List.of(IP, "netns", "del", probe));
         assumeTrue(allowed, "this machine does not allow network namespaces (ip netns add failed): skipped");
+        Path hostsFiles = Path.of("/etc/netns", probe);
+        try {
+            Files.createDirectories(hostsFiles);
+        } catch (IOException readOnly) {
+            assumeTrue(false, "the hosts need their own /etc/hosts, and /etc/netns is not writable: skipped");
+        } finally {
+            FileSystemUtils.deleteRecursively(hostsFiles.toFile());
+        }
     }
 
     private void addHost(String host, String hostsFile) {
