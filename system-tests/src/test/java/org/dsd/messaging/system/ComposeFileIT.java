@@ -60,7 +60,7 @@ class ComposeFileIT {
     void composeAcceptsTheFileAndRefusesToRunWithoutAManagementPassword() throws Exception {
         assertThat(ComposeProject.services()).isNotEmpty();
 
-        ComposeProject.Run withoutPassword = ComposeProject.compose(Map.of(), "config");
+        Command.Run withoutPassword = ComposeProject.compose(Map.of(), "config");
         assertThat(withoutPassword.exitCode()).as(withoutPassword.output()).isNotZero();
         assertThat(withoutPassword.output()).contains("set MANAGEMENT_PASSWORD in .env");
     }
@@ -228,7 +228,7 @@ class ComposeFileIT {
         assertThat(kafkaQueue).startsWith("kafka:").contains("brokers=kafka:9092");
         Map<String, String> withKafka = Map.of("MANAGEMENT_PASSWORD", ComposeProject.TEST_PASSWORD,
                 "QUEUE_URI", kafkaQueue, "COMPOSE_PROFILES", "kafka");
-        ComposeProject.Run run = ComposeProject.compose(withKafka, "config");
+        Command.Run run = ComposeProject.compose(withKafka, "config");
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("kafka:", "APP_QUEUE_URI: " + kafkaQueue);
     }

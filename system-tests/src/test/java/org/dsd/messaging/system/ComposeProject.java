@@ -1,14 +1,13 @@
 package org.dsd.messaging.system;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,9 +25,6 @@ final class ComposeProject {
     /** The password the compose file requires, for these checks only. */
     static final String TEST_PASSWORD = "compose-check-password";
 
-    record Run(int exitCode, String output) {
-    }
-
     private ComposeProject() {
     }
 
@@ -40,7 +36,7 @@ final class ComposeProject {
             arguments.addAll(List.of("--profile", profile));
         }
         arguments.add("config");
-        Run run = compose(Map.of("MANAGEMENT_PASSWORD", TEST_PASSWORD), arguments.toArray(String[]::new));
+        Command.Run run = compose(Map.of("MANAGEMENT_PASSWORD", TEST_PASSWORD), arguments.toArray(String[]::new));
         if (run.exitCode() != 0) {
             throw new AssertionError("docker-compose config refused the file:\n" + run.output());
         }
@@ -49,21 +45,14 @@ final class ComposeProject {
     }
 
     /** docker-compose with {@code .env.example} as its environment file and no MANAGEMENT_* of the developer's. */
-    static Run compose(Map<String, String> environment, String... arguments) throws Exception {
+    static Command.Run compose(Map<String, String> environment, String... arguments) throws Exception {
         ensureInstalled();
         List<String> command = new ArrayList<>(List.of("docker-compose", "--env-file", ".env.example"));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("MANAGEMENT_") || name.startsWith("COMPOSE_"));
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("docker-compose " + String.join(" ", arguments) + " did not finish");
-        }
-        return new Run(process.exitValue(), output);
+        return Command.run(command, ROOT, inherited -> {
+            inherited.keySet().removeIf(name -> name.startsWith("MANAGEMENT_") || name.startsWith("COMPOSE_"));
+            inherited.putAll(environment);
+        }, Duration.ofMinutes(2));
     }
 
     @SuppressWarnings("unchecked")
@@ -90,7 +79,7 @@ final class ComposeProject {
     }
 
     /** Installs the Debian package when it is missing and this is root (as in CI); otherwise the test is skipped. */
-    private static synchronized void ensureInstalled() throws IOException, InterruptedException {
+    private static synchronized void ensureInstalled() {
         if (onPath("docker-compose")) {
             return;
         }

@@ -1,7 +1,7 @@
 package org.dsd.messaging.system;
 
-import java.io.IOException;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 
 /** What a test needs from Debian's packages, installed as CI does it: non-interactively, the index updated first. */
 final class DebianPackages {
@@ -10,17 +10,10 @@ final class DebianPackages {
     }
 
     /** Whether {@code apt-get} installed the packages (it needs root). */
-    static boolean install(String... packages) throws IOException, InterruptedException {
-        ProcessBuilder install = new ProcessBuilder("bash", "-c",
-                "apt-get update -qq && apt-get install -y -qq " + String.join(" ", packages))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        install.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process process = install.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            return false;
-        }
-        return process.exitValue() == 0;
+    static boolean install(String... packages) {
+        String install = "apt-get update -qq && apt-get install -y -qq " + String.join(" ", packages);
+        return Command.run(List.of("bash", "-c", install), null,
+                environment -> environment.put("DEBIAN_FRONTEND", "noninteractive"), Duration.ofMinutes(10))
+                .exitCode() == 0;
     }
 }

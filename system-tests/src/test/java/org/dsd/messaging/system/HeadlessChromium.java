@@ -49,7 +49,7 @@ final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(new ChromeDriver(service, options));
     }
 
-    private static void installIfMissing() throws IOException, InterruptedException {
+    private static void installIfMissing() {
         if (BROWSER.canExecute() && DRIVER.canExecute()) {
             return;
         }

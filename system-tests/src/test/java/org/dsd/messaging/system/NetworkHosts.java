@@ -3,15 +3,14 @@ package org.dsd.messaging.system;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.springframework.util.FileSystemUtils;
@@ -166,26 +165,11 @@ final class NetworkHosts implements AutoCloseable {
     }
 
     private static int run(List<String> command, Map<String, String> environment) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(1, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                return -1;
-            }
-            if (process.exitValue() != 0) {
-                System.out.println(String.join(" ", command) + ": " + output.strip());
-            }
-            return process.exitValue();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        Command.Run run = Command.run(command, null, inherited -> inherited.putAll(environment), Duration.ofMinutes(1));
+        if (run.exitCode() != 0) {
+            System.out.println(String.join(" ", command) + ": " + run.output().strip());
         }
+        return run.exitCode();
     }
 
     /** Removes the namespaces (and with them their links), the bridge and the hosts files. */

@@ -76,7 +76,7 @@ class SeveralHostsIT {
         }
         for (String app : apps) {
             String host = hostOf(app);
-            String port = ComposeProject.environment(services.get(app)).get("SERVER_PORT");
+            String port = portOf(services, app);
             Await.until(Duration.ofMinutes(4), app + " ready", () -> status("http://" + hosts.address(host) + ":"
                     + port + "/actuator/health/readiness") == 200);
             // The image's HEALTHCHECK, run where the container would run it.
@@ -103,7 +103,7 @@ class SeveralHostsIT {
         String owner = queueOwner(hosts);
         String cut = hostOf(owner);
         String cutLogging = "http://" + hosts.address(cut) + ":"
-                + ComposeProject.environment(services.get(owner.replace("hazelcast", "logging"))).get("SERVER_PORT");
+                + portOf(services, owner.replace("hazelcast", "logging"));
 
         // From the facade's own host, by its name, as a user there would.
         assertThat(hosts.runOn("host-6", Map.of(), "curl", "-sf", "-X", "POST", "http://facade:8080/facade",
@@ -142,9 +142,8 @@ class SeveralHostsIT {
         Await.until(Duration.ofSeconds(90), "everything consumed", () -> {
             consumed.clear();
             for (String messages : List.of("messages-1", "messages-2")) {
-                String port = ComposeProject.environment(services.get(messages)).get("SERVER_PORT");
-                consumed.addAll(Http.uuids(Http.get("http://" + hosts.address(hostOf(messages)) + ":" + port
-                        + "/messages").json()));
+                consumed.addAll(Http.uuids(Http.get("http://" + hosts.address(hostOf(messages)) + ":"
+                        + portOf(services, messages) + "/messages").json()));
             }
             return consumed.size() >= logged.size();
         });
@@ -186,6 +185,11 @@ class SeveralHostsIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The HTTP port a compose service's app listens on. */
+    private static String portOf(Map<String, Map<String, Object>> services, String service) {
+        return ComposeProject.environment(services.get(service)).get("SERVER_PORT");
     }
 
     private static String hostOf(String service) {

@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Await;
@@ -29,23 +27,14 @@ class TopologyCommandIT {
     private static final List<Integer> SEED_PORTS = List.of(8080, 8081, 8082, 8083, 8084, 8085, 5701, 5702, 5703,
             9080, 9081, 9082, 9083, 9084, 9085);
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private static Run topology(String... args) throws IOException, InterruptedException {
+    private static Command.Run topology(String... args) {
         List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("topology").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
         // The management login comes from .run/management-password, not from the developer's environment.
-        builder.environment().remove("SPRING_SECURITY_USER_NAME");
-        builder.environment().remove("SPRING_SECURITY_USER_PASSWORD");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(6, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("./topology " + String.join(" ", args) + " did not finish in 6 minutes");
-        }
-        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return Command.run(command, ROOT, environment -> {
+            environment.remove("SPRING_SECURITY_USER_NAME");
+            environment.remove("SPRING_SECURITY_USER_PASSWORD");
+        }, Duration.ofMinutes(6));
     }
 
     private static boolean listening(int port) {
@@ -69,16 +58,16 @@ class TopologyCommandIT {
 
     @Test
     void startsTheSeedTopologyOnceAndStopsItInstanceByInstanceOrWhole() throws Exception {
-        Run bare = topology();
+        Command.Run bare = topology();
         assertThat(bare.exitCode()).isZero();
         assertThat(bare.output()).contains("./topology start", "Linux only");
         assertThat(SEED_PORTS.stream().filter(TopologyCommandIT::listening)).as("started by no argument").isEmpty();
 
-        Run start = topology("start");
+        Command.Run start = topology("start");
         assertThat(start.exitCode()).as(start.output()).isZero();
         assertThat(start.output()).contains("The topology is ready", "http://127.0.0.1:8080/facade", ".run/logs/");
 
-        Run again = topology("start");
+        Command.Run again = topology("start");
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(again.output().split("is already running", -1)).hasSize(7);
 
@@ -95,22 +84,17 @@ class TopologyCommandIT {
             assertThat(Http.get(jolokia, "user", password).status()).as(jolokia + " with the login").isEqualTo(200);
         }
 
-        Run kill = topology("kill", "logging-8083");
+        Command.Run kill = topology("kill", "logging-8083");
         assertThat(kill.output()).contains("killed logging-8083");
         assertThat(topology("status").output()).containsPattern("logging-8083 +- +stopped")
                 .containsPattern("logging-8081 +\\d+ +running");
         // Health is DOWN (clusterSafe) while the survivors restore the dead member's backups, then UP again.
-        Await.until(Duration.ofSeconds(90), "logging-8081 UP again", () -> {
-            try {
-                return topology("status").output().matches("(?s).*logging-8081 +\\d+ +running +UP.*");
-            } catch (IOException | InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        });
+        Await.until(Duration.ofSeconds(90), "logging-8081 UP again",
+                () -> topology("status").output().matches("(?s).*logging-8081 +\\d+ +running +UP.*"));
         assertThat(Http.get("http://127.0.0.1:8080/facade").json().get("logging-service").toString()).contains("hello");
 
         try (ServerSocket squatter = new ServerSocket(8083, 1, InetAddress.getLoopbackAddress())) {
-            Run blocked = topology("start", "logging-8083");
+            Command.Run blocked = topology("start", "logging-8083");
             assertThat(blocked.exitCode()).isNotZero();
             assertThat(blocked.output()).contains("port 8083", "taken by another process");
         }
@@ -122,18 +106,12 @@ class TopologyCommandIT {
 
         // Another instance on a port of the user's choice: it registers, and the facade's view has it.
         assertThat(topology("start", "logging8087").output()).contains("unknown instance 'logging8087'");
-        Run another = topology("start", "logging-8087");
+        Command.Run another = topology("start", "logging-8087");
         assertThat(another.output()).as(another.output()).contains("logging-8087 is ready");
-        Await.until(Duration.ofSeconds(10), "logging-8087 in the registry view", () -> {
-            try {
-                return topology("status").output().matches(
-                        "(?s).*logging-8087 +\\d+ +running.*logging-service +\\[[^]]*\"http://127.0.0.1:8087\".*");
-            } catch (IOException | InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        });
+        Await.until(Duration.ofSeconds(10), "logging-8087 in the registry view", () -> topology("status").output()
+                .matches("(?s).*logging-8087 +\\d+ +running.*logging-service +\\[[^]]*\"http://127.0.0.1:8087\".*"));
 
-        Run stop = topology("stop");
+        Command.Run stop = topology("stop");
         assertThat(stop.exitCode()).as(stop.output()).isZero();
         assertThat(stop.output()).contains("stopped logging-8087");
         assertThat(SEED_PORTS.stream().filter(TopologyCommandIT::listening)).isEmpty();
