@@ -361,13 +361,16 @@ final class LocalTopology implements AutoCloseable {
     /**
      * A port that is free now and stays free across restarts, whose management port (+1000) is free too: below the
      * kernel's ephemeral range (32768 and up on Linux), where an outgoing connection of another process could
-     * otherwise take it while its instance is down; never one handed out before in this JVM, whose instance may not
-     * have bound it yet.
+     * otherwise take it while its instance is down; neither of the two handed out before in this JVM, as a port or
+     * as a management port, whose instance may not have bound it yet (a facade once got the management port of a
+     * messages instance that was still starting).
      */
-    private static int freePort() {
+    private static synchronized int freePort() {
         while (true) {
             int port = 20_000 + RANDOM.nextInt(9_000);
-            if (isFree(port) && isFree(port + 1000) && HANDED_OUT.add(port)) {
+            if (!HANDED_OUT.contains(port) && !HANDED_OUT.contains(port + 1000) && isFree(port) && isFree(port + 1000)) {
+                HANDED_OUT.add(port);
+                HANDED_OUT.add(port + 1000);
                 return port;
             }
         }
