@@ -3,7 +3,9 @@ package org.dsd.messaging.common;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.Member;
@@ -24,6 +26,11 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtectionFunction;
  * while its heartbeats arrive: one resuming from a freeze has heard nobody for a while and serves nothing until it
  * has merged back. Lite members (the messages apps) hold no data and do not count.
  *
+ * <p>A member also counts only once its data is whole ({@link WholeDataMembers}): one that merges back after a split
+ * joins first and sends its entries after, and until they are in, a side that counts it may serve a list that
+ * lacks them, or store a retried message a second time. Without that record (a member configured from a file)
+ * every member counts as whole.
+ *
  * <p>Present takes the last <em>two</em> heartbeats within the tolerance. A resumed member's Hazelcast takes the
  * freeze for a jump of the system clock and stamps one fresh heartbeat on every member it still lists; from the
  * members that dropped it meanwhile, no second one ever comes.
@@ -38,6 +45,8 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
     private final Set<Address> expected = ConcurrentHashMap.newKeySet();
     private final Set<Address> departed = ConcurrentHashMap.newKeySet();
     private final Map<Address, Heard> heard = new ConcurrentHashMap<>();
+    /** Which other members' data is whole; null: all of them. */
+    private volatile Predicate<UUID> whole;
 
     public DataMemberQuorum(long heartbeatToleranceMillis) {
         this.heartbeatToleranceMillis = heartbeatToleranceMillis;
@@ -67,11 +76,21 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
             }
             expected.add(member.getAddress());
             Heard last = heard.computeIfAbsent(member.getAddress(), first -> Heard.at(now));
-            if (member.localMember() || now - last.previous() <= heartbeatToleranceMillis) {
+            if (member.localMember() || now - last.previous() <= heartbeatToleranceMillis && isWhole(member)) {
                 present++;
             }
         }
         return 2 * present > expected.size();
+    }
+
+    private boolean isWhole(Member member) {
+        Predicate<UUID> wholeMembers = whole;
+        return wholeMembers == null || wholeMembers.test(member.getUuid());
+    }
+
+    /** From now on another member counts only while {@code wholeMembers} holds its uuid. */
+    void countOnlyWhole(Predicate<UUID> wholeMembers) {
+        this.whole = wholeMembers;
     }
 
     @Override

@@ -14,6 +14,8 @@ import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 public final class HazelcastConfigs {
 
     private static final String ANY_ADDRESS = "0.0.0.0";
+    /** How long a member's cluster call waits for an answer from a target that sends no operation heartbeat. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
 
     private HazelcastConfigs() {
     }
@@ -31,6 +33,10 @@ public final class HazelcastConfigs {
         // A write whose backup never confirmed (its member froze or died meanwhile) fails instead of passing for
         // done after the backup timeout: the caller retries it, and what is acknowledged exists on two members.
         config.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+        // A call whose target never answers fails after this instead of 60 s: after a freeze, calls sent on a stale
+        // partition table (a consumer's poll, the redelivery's look at the queue) hung for 70 s. A target that is
+        // alive and busy sends operation heartbeats meanwhile, so a long call still completes.
+        config.setProperty("hazelcast.operation.call.timeout.millis", String.valueOf(CALL_TIMEOUT.toMillis()));
         // The map's and the queue's statistics as MBeans, for Hawtio and Jolokia.
         config.setProperty("hazelcast.jmx", "true");
 

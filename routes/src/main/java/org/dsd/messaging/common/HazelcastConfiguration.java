@@ -69,6 +69,12 @@ public class HazelcastConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty(name = "app.hazelcast.mode", havingValue = "member", matchIfMissing = true)
+    public WholeDataMembers wholeDataMembers(HazelcastInstance hazelcast) {
+        return new WholeDataMembers(hazelcast);
+    }
+
+    @Bean
     @ConditionalOnExpression(EMBEDS_A_MEMBER)
     public DataMemberDepartures dataMemberDepartures(HazelcastInstance hazelcast) {
         return new DataMemberDepartures(hazelcast);

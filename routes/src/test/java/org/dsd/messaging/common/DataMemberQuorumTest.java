@@ -67,6 +67,35 @@ class DataMemberQuorumTest {
         }
     }
 
+    @Test
+    void aMemberWhoseDataIsNotYetWholeDoesNotCount() {
+        try (HazelcastTestCluster cluster = HazelcastTestCluster.start(3)) {
+            // Members 0 and 1 record themselves; member 2 stands for one still sending its entries after a merge.
+            new WholeDataMembers(cluster.member(0));
+            new WholeDataMembers(cluster.member(1));
+            Await.until(TIMEOUT, "member 0 has read member 1's record", () ->
+                    cluster.member(0).getReplicatedMap(WholeDataMembers.MAP_NAME).size() == 2);
+            Await.until(TIMEOUT, "two whole members of three", () -> hasQuorum(cluster.member(0)));
+
+            cluster.member(1).getLifecycleService().terminate();
+            Await.until(TIMEOUT, "member 0 refusing beside a member whose data is not whole",
+                    () -> !hasQuorum(cluster.member(0)));
+            QuorumGuard guard = new QuorumGuard(cluster.member(0), true,
+                    new PauseDetector(Duration.ofSeconds(3), Duration.ofSeconds(11)));
+            assertThat(guard.present()).isFalse();
+            // Hazelcast checks the quorum where the entry lives: a key member 0 owns.
+            String key = IntStream.range(0, 1000).mapToObj(i -> "key-" + i).filter(candidate ->
+                    cluster.member(0).getPartitionService().getPartition(candidate).getOwner().localMember())
+                    .findFirst().orElseThrow();
+            assertThatThrownBy(() -> cluster.member(0).getMap("messages").put(key, "not whole"))
+                    .isInstanceOf(SplitBrainProtectionException.class);
+
+            new WholeDataMembers(cluster.member(2));
+            Await.until(TIMEOUT, "member 0 serving once member 2 is whole", () -> hasQuorum(cluster.member(0)));
+            assertThat(guard.present()).isTrue();
+        }
+    }
+
     private static boolean hasQuorum(HazelcastInstance member) {
         return member.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME).hasMinimumSize();
     }

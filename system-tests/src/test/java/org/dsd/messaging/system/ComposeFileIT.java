@@ -123,6 +123,7 @@ class ComposeFileIT {
                 "hazelcast.heartbeat.interval.seconds",
                 "hazelcast.max.no.heartbeat.seconds", "hazelcast.merge.first.run.delay.seconds",
                 "hazelcast.merge.next.run.delay.seconds", "hazelcast.operation.fail.on.indeterminate.state",
+                "hazelcast.operation.call.timeout.millis",
                 "hazelcast.jmx", "hazelcast.phone.home.enabled")) {
             assertThat(file.getProperty(property)).as(property).isEqualTo(embedded.getProperty(property));
         }
