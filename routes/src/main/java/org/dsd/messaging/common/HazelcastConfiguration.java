@@ -76,6 +76,12 @@ public class HazelcastConfiguration {
 
     @Bean
     @ConditionalOnExpression(EMBEDS_A_MEMBER)
+    public SilentPeerConnections silentPeerConnections(HazelcastInstance hazelcast) {
+        return new SilentPeerConnections(hazelcast);
+    }
+
+    @Bean
+    @ConditionalOnExpression(EMBEDS_A_MEMBER)
     public DataMemberDepartures dataMemberDepartures(HazelcastInstance hazelcast) {
         return new DataMemberDepartures(hazelcast);
     }
