@@ -8,33 +8,26 @@ import org.dsd.messaging.system.LocalTopology.Instance;
 import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A frozen member (SIGSTOP: a long GC pause, a VM stall, a cut network all look like this) is worse than a dead
  * one: its connections stay open and nothing answers on them.
- *
- * <p>Runs only with {@code -Dfreeze=true}: it still fails in about one run of three (a POST gap longer than the
- * freeze; logged messages never consumed, or missing from the consumers' lists; before the pause detector, a list
- * from the member right after its resume missing a third of the messages); the README's known problems have the
- * details.
  */
-@EnabledIfSystemProperty(named = "freeze", matches = "true")
 class FreezeIT {
 
-    /**
-     * Longer than it takes the others to drop it and carry on: 12-14 s as a rule (10 s of silence, then the
-     * partitions it owned are promoted), about 20 s in 2 of 8 runs (a slow repartition after the master froze; a
-     * running member's connection held back for 10 s after the frozen one was dropped).
-     */
     private static final Duration FREEZE = Duration.ofSeconds(30);
+    /**
+     * The others drop it after 10 s of silence and promote what it owned: 13-15 s without an accepted POST in the
+     * runs here. The bound leaves room for a loaded CI machine, and is still well inside the freeze.
+     */
+    private static final Duration ACCEPTING_AGAIN_WITHIN = Duration.ofSeconds(20);
 
     @Test
     void aFrozenQueueOwnerIsDroppedInSecondsAndOnceResumedServesNothingStaleAndRejoins() throws Exception {
         try (LocalTopology topology = LocalTopology.seed("freeze",
-                // Each look of the redelivery, for the failures still seen: logged messages never consumed.
+                // Each look of the redelivery: what it queued again, should the queue have lost something.
                 "--logging.level.org.dsd.messaging.messages.UnconsumedMessages=DEBUG")) {
             PostLoad load = PostLoad.start(topology.facadeUrl(), "freeze", 4, 400);
             load.awaitProgress(0.1);
@@ -75,8 +68,9 @@ class FreezeIT {
                             + "%d lists refused, %d answered (none stale), ready again after %s; retried %s%n",
                     frozen.name(), FREEZE, load.longestWithoutAcknowledgement(), refused, answered, rejoined,
                     load.retried());
-            assertThat(load.longestWithoutAcknowledgement()).as("POSTs accepted again while it is still frozen")
-                    .isLessThan(FREEZE);
+            assertThat(load.longestWithoutAcknowledgement())
+                    .as("POSTs accepted again within %s of the freeze", ACCEPTING_AGAIN_WITHIN)
+                    .isLessThan(ACCEPTING_AGAIN_WITHIN);
             assertThat(acknowledged).hasSize(load.total());
             List<String> logged = Http.uuids(Http.get(topology.facadeUrl()).json().get("logging-service"));
             assertThat(logged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
