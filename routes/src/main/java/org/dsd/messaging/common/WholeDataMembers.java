@@ -1,7 +1,9 @@
 package org.dsd.messaging.common;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public class WholeDataMembers {
 
     static final String MAP_NAME = "whole-data-members";
+    private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(WholeDataMembers.class);
 
     private final HazelcastInstance hazelcast;
@@ -37,14 +40,18 @@ public class WholeDataMembers {
         recordSelf();
     }
 
-    /** Off the calling thread: the write goes to the entry's owner, which may be the one member not answering. */
+    /**
+     * Off the calling thread: the write goes to the entry's owner, which may be the one member not answering. Until
+     * it succeeds the others do not count this member, so a failure is retried.
+     */
     private void recordSelf() {
         UUID self = hazelcast.getCluster().getLocalMember().getUuid();
         CompletableFuture.runAsync(() -> whole.put(self, true)).whenComplete((done, failure) -> {
-            if (failure != null) {
-                LOG.error("could not record this member's data as whole; the others will not count it", failure);
-            } else {
+            if (failure == null) {
                 LOG.info("recorded this member's data as whole ({})", self);
+            } else if (hazelcast.getLifecycleService().isRunning()) {
+                LOG.warn("could not record this member's data as whole, again in {}: {}", RETRY, failure.toString());
+                CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS).execute(this::recordSelf);
             }
         });
     }
