@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public class WholeDataMembers {
 
-    static final String MAP_NAME = "whole-data-members";
+    public static final String MAP_NAME = "whole-data-members";
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(WholeDataMembers.class);
 

@@ -2,10 +2,12 @@ package org.dsd.messaging.common;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.replicatedmap.ReplicatedMap;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
@@ -70,11 +72,10 @@ class DataMemberQuorumTest {
     @Test
     void aMemberWhoseDataIsNotYetWholeDoesNotCount() {
         try (HazelcastTestCluster cluster = HazelcastTestCluster.start(3)) {
-            // Members 0 and 1 record themselves; member 2 stands for one still sending its entries after a merge.
-            new WholeDataMembers(cluster.member(0));
-            new WholeDataMembers(cluster.member(1));
-            Await.until(TIMEOUT, "member 0 has read member 1's record", () ->
-                    cluster.member(0).getReplicatedMap(WholeDataMembers.MAP_NAME).size() == 2);
+            // Member 2 stands for one still sending its entries after a merge: its record is not there yet.
+            ReplicatedMap<UUID, Boolean> whole = cluster.member(0).getReplicatedMap(WholeDataMembers.MAP_NAME);
+            whole.remove(cluster.member(2).getCluster().getLocalMember().getUuid());
+            Await.until(TIMEOUT, "member 2's record gone", () -> whole.size() == 2);
             Await.until(TIMEOUT, "two whole members of three", () -> hasQuorum(cluster.member(0)));
 
             cluster.member(1).getLifecycleService().terminate();
@@ -83,7 +84,8 @@ class DataMemberQuorumTest {
             QuorumGuard guard = new QuorumGuard(cluster.member(0), true,
                     new PauseDetector(Duration.ofSeconds(3), Duration.ofSeconds(11)));
             assertThat(guard.present()).isFalse();
-            // Hazelcast checks the quorum where the entry lives: a key member 0 owns.
+            // Hazelcast checks the quorum where the entry lives: a key member 0 owns, once the partitions settled.
+            Await.until(TIMEOUT, "partitions settled", () -> cluster.member(0).getPartitionService().isClusterSafe());
             String key = IntStream.range(0, 1000).mapToObj(i -> "key-" + i).filter(candidate ->
                     cluster.member(0).getPartitionService().getPartition(candidate).getOwner().localMember())
                     .findFirst().orElseThrow();

@@ -1,5 +1,6 @@
 package org.dsd.messaging.testing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.HazelcastConfigs;
 import org.dsd.messaging.common.HazelcastProperties;
+import org.dsd.messaging.common.WholeDataMembers;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -40,8 +42,13 @@ public final class HazelcastTestCluster implements AutoCloseable {
                 "test-" + UUID.randomUUID(), addresses, "127.0.0.1", null, FIRST_PORT, 1, queueMaxSize, 1, 5);
         HazelcastTestCluster cluster = new HazelcastTestCluster(properties);
         for (int i = 0; i < members; i++) {
-            cluster.instances.add(Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties)));
+            HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties));
+            // As an app's member does: the others count it only once it is recorded whole.
+            new WholeDataMembers(member);
+            cluster.instances.add(member);
         }
+        cluster.instances.forEach(member -> Await.until(Duration.ofSeconds(30), "every member recorded whole",
+                () -> member.getReplicatedMap(WholeDataMembers.MAP_NAME).size() == members));
         return cluster;
     }
 
