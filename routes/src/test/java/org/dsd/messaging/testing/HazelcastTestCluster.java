@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import org.dsd.messaging.common.DataMemberQuorum;
 import org.dsd.messaging.common.HazelcastConfigs;
 import org.dsd.messaging.common.HazelcastProperties;
 import org.dsd.messaging.common.WholeDataMembers;
@@ -47,8 +48,11 @@ public final class HazelcastTestCluster implements AutoCloseable {
             new WholeDataMembers(member);
             cluster.instances.add(member);
         }
+        // Hazelcast re-evaluates the quorum on membership changes and once per heartbeat: wait for it too.
         cluster.instances.forEach(member -> Await.until(Duration.ofSeconds(30), "every member recorded whole",
-                () -> member.getReplicatedMap(WholeDataMembers.MAP_NAME).size() == members));
+                () -> member.getReplicatedMap(WholeDataMembers.MAP_NAME).size() == members
+                        && member.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME)
+                                .hasMinimumSize()));
         return cluster;
     }
 
