@@ -17,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param failedInstanceBackoff how long an instance that failed is tried after the others; doubled on each further
  *                              failure in a row
  * @param failedInstanceMaxBackoff the longest it is tried after the others
- * @param stalledInstanceAfter  an instance with calls under way that answered none for this long (a frozen one)
- *                              is not tried, until it answers again, unless every instance is in that state
+ * @param stalledInstanceAfter  an instance with calls under way that answered none for this long is tried after
+ *                              the others (a frozen one), until it answers again
  */
 @ConfigurationProperties("app.facade")
 public record FacadeProperties(

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>A circuit breaker per instance keeps requests away from one that fails: it goes last for {@code backoff},
  * doubled on each further failure up to {@code maxBackoff}, until a call to it succeeds. A frozen instance accepts
  * connections and answers nothing, so every request that picked it would wait out the response timeout before it
- * failed once; an instance with calls under way that answered none for {@code stalledAfter} is not tried at all,
- * until it answers again, unless every instance is.
+ * failed once; an instance with calls under way that answered none for {@code stalledAfter} goes last too, until
+ * it answers again.
  */
 public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
 
@@ -94,27 +94,19 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
         return callsByInstance.computeIfAbsent(url, u -> new Calls());
     }
 
-    /**
-     * The instances from a random one on, those that failed recently moved to the end. Stalled ones are left out
-     * unless every instance is stalled: when the others answer, even with an error, waiting out the response
-     * timeout on a frozen one cannot do better (the freeze test waited 10 s on it after both others had answered
-     * 503 while the cluster dropped the frozen member).
-     */
+    /** The instances from a random one on, those that failed recently or are stalled moved to the end. */
     private List<String> order(List<String> urls) {
         int count = urls.size();
         int first = count == 0 ? 0 : ThreadLocalRandom.current().nextInt(count);
         long now = System.nanoTime();
         List<String> order = new ArrayList<>(count);
-        List<String> failedRecently = new ArrayList<>();
-        List<String> stalled = new ArrayList<>();
+        List<String> last = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String url = urls.get((first + i) % count);
-            Calls calls = calls(url);
-            (calls.stalled(now, stalledAfterNanos) ? stalled : calls.failedRecently(now) ? failedRecently : order)
-                    .add(url);
+            (calls(url).avoid(now, stalledAfterNanos) ? last : order).add(url);
         }
-        order.addAll(failedRecently);
-        return order.isEmpty() ? stalled : order;
+        order.addAll(last);
+        return order;
     }
 
     /** The calls to one instance: how many are under way, when it last made progress, its breaker. */
@@ -146,12 +138,8 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
             underWay.decrementAndGet();
         }
 
-        boolean failedRecently(long now) {
-            return openUntil - now > 0;
-        }
-
-        boolean stalled(long now, long stalledAfterNanos) {
-            return underWay.get() > 0 && now - lastProgress > stalledAfterNanos;
+        boolean avoid(long now, long stalledAfterNanos) {
+            return openUntil - now > 0 || underWay.get() > 0 && now - lastProgress > stalledAfterNanos;
         }
     }
 }
