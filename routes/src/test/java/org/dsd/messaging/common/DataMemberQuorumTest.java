@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
@@ -14,6 +13,7 @@ import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dsd.messaging.testing.HazelcastTestCluster.hasQuorum;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The quorum on real members: stopped members shrink the cluster, vanished ones still count. */
@@ -96,9 +96,5 @@ class DataMemberQuorumTest {
             Await.until(TIMEOUT, "member 0 serving once member 2 is whole", () -> hasQuorum(cluster.member(0)));
             assertThat(guard.present()).isTrue();
         }
-    }
-
-    private static boolean hasQuorum(HazelcastInstance member) {
-        return member.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME).hasMinimumSize();
     }
 }

@@ -50,9 +50,7 @@ public final class HazelcastTestCluster implements AutoCloseable {
         }
         // Hazelcast re-evaluates the quorum on membership changes and once per heartbeat: wait for it too.
         cluster.instances.forEach(member -> Await.until(Duration.ofSeconds(30), "every member recorded whole",
-                () -> member.getReplicatedMap(WholeDataMembers.MAP_NAME).size() == members
-                        && member.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME)
-                                .hasMinimumSize()));
+                () -> member.getReplicatedMap(WholeDataMembers.MAP_NAME).size() == members && hasQuorum(member)));
         return cluster;
     }
 
@@ -69,6 +67,11 @@ public final class HazelcastTestCluster implements AutoCloseable {
     /** Makes the Spring Boot app under test join this cluster in the given mode ("member", "lite-member", "client"). */
     public void join(DynamicPropertyRegistry registry, String mode) {
         appProperties(mode).forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    /** Whether Hazelcast's own check of the {@link DataMemberQuorum} holds on this member right now. */
+    public static boolean hasQuorum(HazelcastInstance member) {
+        return member.getSplitBrainProtectionService().getSplitBrainProtection(DataMemberQuorum.NAME).hasMinimumSize();
     }
 
     public HazelcastInstance member(int index) {
