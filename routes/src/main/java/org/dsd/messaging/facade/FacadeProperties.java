@@ -14,11 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
  * @param idempotencyKeyMapName the Hazelcast map that remembers them
  * @param maxAttempts           how many instances of a service one request tries at most
- * @param failedInstanceBackoff how long an instance that failed is tried after the others; doubled on each further
- *                              failure in a row
+ * @param failedInstanceBackoff how long an instance that failed is tried after the others (left out, if it gave no
+ *                              answer at all, unless no other is left); doubled on each further failure in a row
  * @param failedInstanceMaxBackoff the longest it is tried after the others
- * @param stalledInstanceAfter  an instance with calls under way that answered none for this long is tried after
- *                              the others (a frozen one), until it answers again
+ * @param stalledInstanceAfter  an instance with calls under way that answered none for this long (a frozen one) is
+ *                              left out, unless no other is left, until it answers again
  */
 @ConfigurationProperties("app.facade")
 public record FacadeProperties(

@@ -13,6 +13,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
+import org.apache.camel.spi.HttpResponseAware;
 import org.apache.camel.support.ExchangeHelper;
 import org.dsd.messaging.common.ServiceUnavailableException;
 import org.slf4j.Logger;
@@ -26,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * tried failed, the exchange fails with {@link ServiceUnavailableException}.
  *
  * <p>A circuit breaker per instance keeps requests away from one that fails: it goes last for {@code backoff},
- * doubled on each further failure up to {@code maxBackoff}, until a call to it succeeds. A frozen instance accepts
- * connections and answers nothing, so every request that picked it would wait out the response timeout before it
- * failed once; an instance with calls under way that answered none for {@code stalledAfter} goes last too, until
- * it answers again.
+ * doubled on each further failure up to {@code maxBackoff}, until a call to it succeeds. An instance that gave no
+ * answer at all (refused, or timed out) is left out for that time instead, unless no other instance is left: a
+ * frozen one accepts connections and answers nothing, so a request that reaches it waits out the response timeout,
+ * which an error answer from another instance (a 503 while the cluster drops the frozen member) never costs. An
+ * instance with calls under way that answered none for {@code stalledAfter} is left out the same way before any of
+ * those calls has timed out.
  */
 public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
 
@@ -74,7 +77,7 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
             } catch (Exception e) {
                 attempt.setException(e);
             } finally {
-                calls.ended(attempt.getException() == null, backoffNanos, maxBackoffNanos);
+                calls.ended(attempt.getException(), backoffNanos, maxBackoffNanos);
             }
             if (attempt.getException() == null) {
                 ExchangeHelper.copyResults(exchange, attempt);
@@ -94,41 +97,53 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
         return callsByInstance.computeIfAbsent(url, u -> new Calls());
     }
 
-    /** The instances from a random one on, those that failed recently or are stalled moved to the end. */
+    /**
+     * The instances from a random one on: those that failed recently after the others, and those that gave no answer
+     * (a dead or frozen one) only when no other is left.
+     */
     private List<String> order(List<String> urls) {
         int count = urls.size();
         int first = count == 0 ? 0 : ThreadLocalRandom.current().nextInt(count);
         long now = System.nanoTime();
         List<String> order = new ArrayList<>(count);
-        List<String> last = new ArrayList<>();
+        List<String> failedRecently = new ArrayList<>();
+        List<String> silent = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String url = urls.get((first + i) % count);
-            (calls(url).avoid(now, stalledAfterNanos) ? last : order).add(url);
+            Calls calls = calls(url);
+            (calls.silent(now, stalledAfterNanos) ? silent : calls.failedRecently(now) ? failedRecently : order)
+                    .add(url);
         }
-        order.addAll(last);
-        return order;
+        order.addAll(failedRecently);
+        return order.isEmpty() ? silent : order;
     }
 
-    /** The calls to one instance: how many are under way, when it last made progress, its breaker. */
+    /** The calls to one instance: how many are under way, when it last answered, its breaker. */
     private static final class Calls {
 
         private final AtomicInteger underWay = new AtomicInteger();
         private final AtomicInteger failuresInARow = new AtomicInteger();
-        /** When a call to it last ended, or started while none was under way. */
-        private volatile long lastProgress = System.nanoTime();
-        /** The breaker is open (it goes last) until then. */
-        private volatile long openUntil = lastProgress;
+        /** When a call to it was last answered (an error status too), or started while none was under way. */
+        private volatile long lastAnswer = System.nanoTime();
+        /** The breaker is open (it goes last, or is left out when silent) until then. */
+        private volatile long openUntil = lastAnswer;
+        /** The last call that ended got no answer: refused, or timed out. */
+        private volatile boolean lastCallUnanswered;
 
         void started() {
             if (underWay.getAndIncrement() == 0) {
-                lastProgress = System.nanoTime();
+                lastAnswer = System.nanoTime();
             }
         }
 
-        void ended(boolean succeeded, long backoffNanos, long maxBackoffNanos) {
+        void ended(Throwable failure, long backoffNanos, long maxBackoffNanos) {
             long now = System.nanoTime();
-            lastProgress = now;
-            if (succeeded) {
+            // A status outside the accepted range is still an answer: the instance is alive.
+            lastCallUnanswered = failure != null && !(failure instanceof HttpResponseAware);
+            if (!lastCallUnanswered) {
+                lastAnswer = now;
+            }
+            if (failure == null) {
                 failuresInARow.set(0);
                 openUntil = now;
             } else {
@@ -138,8 +153,13 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
             underWay.decrementAndGet();
         }
 
-        boolean avoid(long now, long stalledAfterNanos) {
-            return openUntil - now > 0 || underWay.get() > 0 && now - lastProgress > stalledAfterNanos;
+        boolean failedRecently(long now) {
+            return openUntil - now > 0;
+        }
+
+        boolean silent(long now, long stalledAfterNanos) {
+            return lastCallUnanswered && failedRecently(now)
+                    || underWay.get() > 0 && now - lastAnswer > stalledAfterNanos;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.dsd.messaging.facade;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.dsd.messaging.common.ServiceUnavailableException;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
     private final AtomicInteger attemptsOnDown = new AtomicInteger();
     private final AtomicInteger hungAttempts = new AtomicInteger();
     private final AtomicInteger frozenCalls = new AtomicInteger();
+    private final AtomicInteger timedOutCalls = new AtomicInteger();
     private final CountDownLatch resumed = new CountDownLatch(1);
 
     @Override
@@ -72,6 +75,19 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                                 Duration.ofMillis(200)))
                             .toD(EACH_INSTANCE)
                         .end();
+                from("direct:call-with-a-timing-out-instance-and-erring-ones").errorHandler(noErrorHandler())
+                        .loadBalance(balancer(List.of("direct:timing-out", "direct:answers-503", "direct:answers-503"),
+                                3, Duration.ofMinutes(1), NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
+                from("direct:timing-out").process(exchange -> {
+                    timedOutCalls.incrementAndGet();
+                    throw new SocketTimeoutException("Read timed out");
+                });
+                from("direct:answers-503").process(exchange -> {
+                    throw new HttpOperationFailedException("http://127.0.0.1:8083/logging", 503, "Service Unavailable",
+                            null, Map.of(), "{\"error\":\"no quorum\"}");
+                });
                 from("direct:call-registered").errorHandler(noErrorHandler())
                         .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get, 3, NEVER, NEVER,
                                 NEVER))
@@ -172,6 +188,18 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
         assertThat(frozenCalls.get()).as("calls that picked the frozen instance").isEqualTo(1);
         resumed.countDown();
         callers.shutdown();
+    }
+
+    @Test
+    void anInstanceThatTimedOutIsLeftOutWhileTheOthersAnswerEvenWithAnError() {
+        for (int i = 0; i < 20; i++) {
+            Exchange result = template.request("direct:call-with-a-timing-out-instance-and-erring-ones",
+                    exchange -> exchange.getIn().setBody("m"));
+            assertThat(result.getException()).isInstanceOf(ServiceUnavailableException.class);
+        }
+
+        // Each of those calls would otherwise wait out the response timeout on a frozen instance before its 503.
+        assertThat(timedOutCalls.get()).as("calls that reached the instance that timed out").isEqualTo(1);
     }
 
     @Test
