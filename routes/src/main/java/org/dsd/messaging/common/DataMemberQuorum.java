@@ -54,11 +54,11 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
 
     /**
      * For a member configured from a file ({@code function-class-name}, docker/hazelcast/hazelcast.yaml): the
-     * tolerance is that member's {@code hazelcast.max.no.heartbeat.seconds}, given as a system property, else 10 s
+     * tolerance is that member's {@code hazelcast.max.no.heartbeat.seconds}, given as a system property, else 6 s
      * (the default of {@code app.hazelcast.max-no-heartbeat-seconds}).
      */
     public DataMemberQuorum() {
-        this(Long.getLong("hazelcast.max.no.heartbeat.seconds", 10) * 1000L);
+        this(Long.getLong("hazelcast.max.no.heartbeat.seconds", 6) * 1000L);
     }
 
     /** The quorum function of a member built by {@link HazelcastConfigs#member}. */

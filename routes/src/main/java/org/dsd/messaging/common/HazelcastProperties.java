@@ -34,7 +34,7 @@ public record HazelcastProperties(
         @DefaultValue("1") int backupCount,
         @DefaultValue("100000") int queueMaxSize,
         @DefaultValue("1") int heartbeatIntervalSeconds,
-        @DefaultValue("10") int maxNoHeartbeatSeconds) {
+        @DefaultValue("6") int maxNoHeartbeatSeconds) {
 
     public enum Mode { MEMBER, LITE_MEMBER, CLIENT }
 }

@@ -17,12 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FreezeIT {
 
-    /**
-     * The others drop it after 10 s of silence and promote what it owned: 12-15 s without an accepted POST as a
-     * rule, 22-23 s in 2 of 15 runs here (the facade then waited out its 10 s response timeout on the frozen logging
-     * instance after both others had answered 503). So the bound is the freeze itself: accepted while it is frozen.
-     */
     private static final Duration FREEZE = Duration.ofSeconds(30);
+    /**
+     * The others drop it after about 8 s of silence and promote what it owned: 7.8-10.4 s without an accepted POST
+     * in 10 runs here. The margin is for a shared CI machine.
+     */
+    private static final Duration ACCEPTED_AGAIN_WITHIN = Duration.ofSeconds(15);
 
     @Test
     void aFrozenQueueOwnerIsDroppedInSecondsAndOnceResumedServesNothingStaleAndRejoins() throws Exception {
@@ -68,8 +68,8 @@ class FreezeIT {
                             + "%d lists refused, %d answered (none stale), ready again after %s; retried %s%n",
                     frozen.name(), FREEZE, load.longestWithoutAcknowledgement(), refused, answered, rejoined,
                     load.retried());
-            assertThat(load.longestWithoutAcknowledgement()).as("POSTs accepted again while it is still frozen")
-                    .isLessThan(FREEZE);
+            assertThat(load.longestWithoutAcknowledgement()).as("POSTs accepted again within seconds")
+                    .isLessThan(ACCEPTED_AGAIN_WITHIN);
             assertThat(acknowledged).hasSize(load.total());
             List<String> logged = Http.uuids(Http.get(topology.facadeUrl()).json().get("logging-service"));
             assertThat(logged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
