@@ -124,7 +124,7 @@ class ComposeFileIT {
                 "hazelcast.max.no.heartbeat.seconds", "hazelcast.merge.first.run.delay.seconds",
                 "hazelcast.merge.next.run.delay.seconds", "hazelcast.operation.fail.on.indeterminate.state",
                 "hazelcast.operation.call.timeout.millis",
-                "hazelcast.jmx", "hazelcast.phone.home.enabled")) {
+                "hazelcast.jmx", "hazelcast.phone.home.enabled", "hazelcast.wait.seconds.before.join")) {
             assertThat(file.getProperty(property)).as(property).isEqualTo(embedded.getProperty(property));
         }
         assertThat(file.getMapConfig("default").getBackupCount())
