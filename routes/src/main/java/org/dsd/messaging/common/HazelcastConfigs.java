@@ -39,8 +39,8 @@ public final class HazelcastConfigs {
         config.setProperty("hazelcast.operation.call.timeout.millis", String.valueOf(CALL_TIMEOUT.toMillis()));
         // The map's and the queue's statistics as MBeans, for Hawtio and Jolokia.
         config.setProperty("hazelcast.jmx", "true");
-        // The master admits a joining member after 1 s instead of 5 (it waits that long for others to admit with
-        // it): every member start, and every restart after a kill, was 4 s longer.
+        // The master admits a joining member after 1 s instead of 5 (it waits for others to admit in the same
+        // step): ./topology start, whose members join one after another, took 10 s longer.
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
 
         NetworkConfig network = config.getNetworkConfig();
