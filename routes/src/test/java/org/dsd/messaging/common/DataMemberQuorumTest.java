@@ -13,8 +13,8 @@ import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.dsd.messaging.testing.HazelcastTestCluster.hasQuorum;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.dsd.messaging.testing.HazelcastTestCluster.hasQuorum;
 
 /** The quorum on real members: stopped members shrink the cluster, vanished ones still count. */
 class DataMemberQuorumTest {

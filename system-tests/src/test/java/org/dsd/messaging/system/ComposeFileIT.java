@@ -141,7 +141,7 @@ class ComposeFileIT {
         assertThat(fileQuorum.isEnabled()).isTrue();
         assertThat(fileQuorum.getProtectOn()).isEqualTo(embeddedQuorum.getProtectOn());
         assertThat(fileQuorum.getFunctionClassName()).isEqualTo(DataMemberQuorum.class.getName());
-        // The member image builds the function from its name: the tolerance falls back to the same 10 s.
+        // The member image builds the function from its name: the tolerance falls back to the same default.
         assertThat(new DataMemberQuorum()).usingRecursiveComparison()
                 .isEqualTo(embeddedQuorum.getFunctionImplementation());
     }

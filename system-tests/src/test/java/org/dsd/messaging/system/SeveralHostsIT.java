@@ -116,7 +116,7 @@ class SeveralHostsIT {
         load.awaitProgress(0.3);
         long cutAt = System.nanoTime();
         hosts.cut(cut);
-        // Longer than the failure detector takes (10 s): the cluster really splits, that host is alone.
+        // Longer than the failure detector takes (about 8 s): the cluster really splits, that host is alone.
         Await.pause(Duration.ofSeconds(20));
         hosts.reconnect(cut);
         long reconnectedAt = System.nanoTime();
