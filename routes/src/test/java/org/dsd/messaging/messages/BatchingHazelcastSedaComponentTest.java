@@ -1,0 +1,85 @@
+package org.dsd.messaging.messages;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.hazelcast.collection.IQueue;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.dsd.messaging.testing.Await;
+import org.dsd.messaging.testing.HazelcastTestCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The consumer of {@link BatchingHazelcastSedaComponent} against a real member. */
+class BatchingHazelcastSedaComponentTest {
+
+    private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(1);
+
+    private final String queueName = "batch-" + UUID.randomUUID();
+    private final IQueue<String> queue = CLUSTER.member(0).getQueue(queueName);
+    private final List<String> routed = new CopyOnWriteArrayList<>();
+    /** The queue's depth each time an item is routed: what the running transaction left there. */
+    private final List<Integer> depths = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void stopCluster() {
+        CLUSTER.close();
+    }
+
+    @Test
+    void takesWhatTheQueueHoldsUpToTheLimitPerTransactionInQueueOrder() throws Exception {
+        queue.addAll(List.of("1", "2", "3", "4", "5"));
+
+        consume("&maxMessagesPerPoll=2", exchange -> { }, 5);
+
+        assertThat(routed).containsExactly("1", "2", "3", "4", "5");
+        assertThat(depths).containsExactly(3, 3, 1, 1, 0);
+    }
+
+    @Test
+    void anItemThatFailsReturnsItsWholeTransactionToTheQueueInOrder() throws Exception {
+        queue.addAll(List.of("a", "boom", "c"));
+        AtomicBoolean failedOnce = new AtomicBoolean();
+
+        consume("", exchange -> {
+            if (exchange.getIn().getBody(String.class).equals("boom") && failedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("the first delivery fails");
+            }
+        }, 5);
+
+        assertThat(routed).containsExactly("a", "boom", "a", "boom", "c");
+        assertThat(depths).containsOnly(0);
+        assertThat(queue).isEmpty();
+    }
+
+    /** Routes the queue through {@code step} until {@code count} items went through, then stops the consumer. */
+    private void consume(String options, Processor step, int count) throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("member", CLUSTER.member(0));
+            camel.addComponent("hazelcast-seda", new BatchingHazelcastSedaComponent());
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    errorHandler(noErrorHandler());
+                    from("hazelcast-seda:" + queueName + "?hazelcastInstance=#member&transacted=true&onErrorDelay=10"
+                            + options)
+                            .process(exchange -> {
+                                routed.add(exchange.getIn().getBody(String.class));
+                                depths.add(queue.size());
+                            })
+                            .process(step);
+                }
+            });
+            camel.start();
+            Await.until(Duration.ofSeconds(20), count + " items routed", () -> routed.size() >= count);
+        }
+    }
+}
