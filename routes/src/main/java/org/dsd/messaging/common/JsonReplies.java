@@ -1,5 +1,6 @@
 package org.dsd.messaging.common;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -29,6 +30,10 @@ public class JsonReplies {
 
     /** An answer whose JSON is already written. */
     public void replyJson(Exchange exchange, int status, byte[] body) {
+        answer(exchange, status, body);
+    }
+
+    private static void answer(Exchange exchange, int status, Object body) {
         Message answer = exchange.getMessage();
         answer.removeHeaders("*");
         answer.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
@@ -36,10 +41,13 @@ public class JsonReplies {
         answer.setBody(body);
     }
 
-    /** 200 with a list of messages; a full page also names the next one in its {@code Link} header. */
+    /**
+     * 200 with a list of messages, its JSON written while the answer goes out; a full page also names the next one
+     * in its {@code Link} header.
+     */
     public <T> void replyList(Exchange exchange, String path, List<T> list, Function<T, String> uuidOf, ListPage page)
-            throws JsonProcessingException {
-        reply(exchange, 200, list);
+            throws IOException {
+        answer(exchange, 200, new JsonArrayStream(json, list));
         if (page != null && !list.isEmpty() && list.size() == page.limit()) {
             exchange.getMessage().setHeader("Link", page.nextLink(path, uuidOf.apply(list.get(list.size() - 1))));
         }

@@ -1,5 +1,6 @@
 package org.dsd.messaging.logging;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collection;
@@ -108,7 +109,7 @@ public class LoggedMessages {
      */
     public void answerList(@Body Collection<StoredMessage> all, @ExchangeProperty(AT_LEAST) Integer atLeast,
                            @ExchangeProperty(ListPage.PROPERTY) ListPage page, Exchange exchange)
-            throws JsonProcessingException {
+            throws IOException {
         if (page == null && all.size() < atLeast) {
             LOG.warn("a read of the map returned {} messages, {} were there before: refused", all.size(), atLeast);
             throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances: retry");
