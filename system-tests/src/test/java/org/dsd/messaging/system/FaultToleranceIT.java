@@ -60,8 +60,13 @@ class FaultToleranceIT {
             topology.logging().get(0).awaitReady();
 
             assertThat(loggedUuids(topology)).containsExactlyElementsOf(posted);
+            List<String> beforeRestart = List.copyOf(posted);
             posted.addAll(postMessages(topology, "after-restart-", 5));
-            assertThat(loggedUuids(topology)).containsExactlyElementsOf(posted);
+            // The list's order is the members' cluster time, which the restarted member has only just taken from
+            // the master: back-to-back POSTs that it logs may swap places with their neighbours (the README's
+            // ordering note; seen once: two of them swapped). Everything is there once, the earlier part in order.
+            assertThat(loggedUuids(topology)).containsExactlyInAnyOrderElementsOf(posted).startsWith(
+                    beforeRestart.toArray(String[]::new));
             assertConsumedOnceEach(topology.consumed(posted.size()), Set.copyOf(posted));
         }
     }
