@@ -34,6 +34,7 @@ class FreezeIT {
             Instance frozen = topology.queueOwner();
 
             frozen.freeze();
+            long frozenAt = System.nanoTime();
             Thread.sleep(FREEZE.toMillis());
             frozen.resume();
             long resumedAt = System.nanoTime();
@@ -64,9 +65,13 @@ class FreezeIT {
 
             Set<String> acknowledged = load.finish();
 
-            System.out.printf("freeze of %s for %s: longest time without an accepted POST %s; after the resume "
-                            + "%d lists refused, %d answered (none stale), ready again after %s; retried %s%n",
-                    frozen.name(), FREEZE, load.longestWithoutAcknowledgement(), refused, answered, rejoined,
+            List<Long> acknowledgedAt = load.acknowledgementTimes();
+            System.out.printf("freeze of %s for %s: longest time without an accepted POST %s (while frozen %s, "
+                            + "since the resume %s); after the resume %d lists refused, %d answered (none stale), "
+                            + "ready again after %s; retried %s%n",
+                    frozen.name(), FREEZE, load.longestWithoutAcknowledgement(),
+                    PostLoad.longestGap(acknowledgedAt, frozenAt, resumedAt),
+                    PostLoad.longestGap(acknowledgedAt, resumedAt, Long.MAX_VALUE), refused, answered, rejoined,
                     load.retried());
             assertThat(load.longestWithoutAcknowledgement())
                     .as("POSTs accepted again within %s of the freeze", ACCEPTING_AGAIN_WITHIN)
