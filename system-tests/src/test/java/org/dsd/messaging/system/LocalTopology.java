@@ -187,8 +187,12 @@ final class LocalTopology implements AutoCloseable {
 
         /** Lines of its log that contain {@code text}. */
         long logLinesContaining(String text) {
+            return logLinesWith(text).size();
+        }
+
+        List<String> logLinesWith(String text) {
             try {
-                return logLines(line -> line.contains(text)).size();
+                return logLines(line -> line.contains(text));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
