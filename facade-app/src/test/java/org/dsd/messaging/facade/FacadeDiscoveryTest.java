@@ -110,7 +110,7 @@ class FacadeDiscoveryTest {
     @Test
     void aRegistrationNotRenewedExpiresAndMeanwhileItsDeadInstanceIsSkipped() {
         String dead = FreePort.deadUrl();
-        new ServiceRegistry(CLUSTER.member(0), "service-registry").register("logging-service", dead, 3_000);
+        new ServiceRegistry(CLUSTER.member(0), "service-registry").register("logging-service", dead, null, 3_000);
         awaitInstances("logging-service", List.of(ServiceContexts.baseUrl(logging), dead).stream().sorted().toList());
 
         for (int i = 0; i < 10; i++) {

@@ -2,8 +2,10 @@ package org.dsd.messaging.discovery;
 
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.UUID;
 
 import com.hazelcast.core.HazelcastInstance;
+import org.dsd.messaging.common.HazelcastProperties;
 import org.dsd.messaging.common.QuorumGuard;
 import org.dsd.messaging.common.ServerHost;
 import org.slf4j.Logger;
@@ -36,6 +38,9 @@ public class SelfRegistration {
     private static final Logger LOG = LoggerFactory.getLogger(SelfRegistration.class);
 
     private final ServiceRegistry registry;
+    private final HazelcastInstance hazelcast;
+    /** It embeds a cluster member (its registration names it), or joins as a client. */
+    private final boolean embedsMember;
     private final DiscoveryProperties.Registry properties;
     private final QuorumGuard quorum;
     private final ApplicationAvailability availability;
@@ -43,10 +48,13 @@ public class SelfRegistration {
     private volatile String url;
     private volatile boolean closing;
 
-    public SelfRegistration(HazelcastInstance hazelcast, DiscoveryProperties discovery, QuorumGuard quorum,
-                            ApplicationAvailability availability, @Value("${server.address:}") String serverAddress) {
+    public SelfRegistration(HazelcastInstance hazelcast, HazelcastProperties hazelcastProperties,
+                            DiscoveryProperties discovery, QuorumGuard quorum, ApplicationAvailability availability,
+                            @Value("${server.address:}") String serverAddress) {
         this.properties = discovery.registry();
         this.registry = new ServiceRegistry(hazelcast, properties.mapName());
+        this.hazelcast = hazelcast;
+        this.embedsMember = hazelcastProperties.mode() != HazelcastProperties.Mode.CLIENT;
         this.quorum = quorum;
         this.availability = availability;
         this.serverAddress = serverAddress;
@@ -82,7 +90,12 @@ public class SelfRegistration {
     }
 
     public void register() {
-        registry.register(properties.serviceName(), url, properties.ttl().toMillis());
+        registry.register(properties.serviceName(), url, ownMember(), properties.ttl().toMillis());
+    }
+
+    /** This instance's cluster member, read each time: a member that merged back after a split has a new uuid. */
+    private UUID ownMember() {
+        return embedsMember ? hazelcast.getCluster().getLocalMember().getUuid() : null;
     }
 
     /** Before the server and the routes stop: the facade stops picking this instance while it finishes its work. */

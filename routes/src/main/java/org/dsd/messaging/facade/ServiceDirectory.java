@@ -2,8 +2,12 @@ package org.dsd.messaging.facade;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.discovery.DiscoveryProperties;
@@ -24,10 +28,12 @@ public class ServiceDirectory {
     public static final String MESSAGES = "messages-service";
 
     private final ServiceRegistry registry;
+    private final HazelcastInstance hazelcast;
     private volatile Map<String, List<String>> instances;
 
     public ServiceDirectory(DiscoveryProperties discovery, FacadeProperties services, HazelcastInstance hazelcast) {
         this.registry = new ServiceRegistry(hazelcast, discovery.registry().mapName());
+        this.hazelcast = hazelcast;
         this.instances = withServicesUsed(discovery.discovery() == DiscoveryProperties.Discovery.STATIC
                 ? Map.of(LOGGING, baseUrls(services.loggingUrls()), MESSAGES, baseUrls(services.messagesUrls()))
                 : Map.of());
@@ -48,9 +54,11 @@ public class ServiceDirectory {
         return found;
     }
 
-    /** Takes the registry's current view. */
+    /** Takes the registry's current view, without the instances whose cluster member has left. */
     public void refresh() {
-        instances = withServicesUsed(registry.byService());
+        Set<UUID> members = hazelcast.getCluster().getMembers().stream().map(Member::getUuid)
+                .collect(Collectors.toSet());
+        instances = withServicesUsed(registry.byService(members));
     }
 
     /** The services the facade calls are known even while none of their instances is registered. */
