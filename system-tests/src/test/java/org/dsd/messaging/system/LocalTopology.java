@@ -93,8 +93,10 @@ final class LocalTopology implements AutoCloseable {
 
         void start() {
             List<String> command = new ArrayList<>(List.of(
-                    javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", ROOT.resolve(app + "-app/target/" + app + "-app-" + VERSION + ".jar").toString(),
+                    javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            command.addAll(AppCopies.javaArguments(this,
+                    ROOT.resolve(app + "-app/target/" + app + "-app-" + VERSION + ".jar")));
+            command.addAll(List.of(
                     "--server.port=" + port,
                     "--app.hazelcast.cluster-name=" + clusterName,
                     "--app.hazelcast.members=" + memberAddresses()));
@@ -399,8 +401,25 @@ final class LocalTopology implements AutoCloseable {
         }
     }
 
+    /** Those that record a class sharing archive write it as they exit, so they get SIGTERM and time for it. */
+    private void stopArchiveRecorders() {
+        List<Instance> recorders = instances.stream().filter(AppCopies::isRecording).toList();
+        for (Instance recorder : recorders) {
+            recorder.resume();
+            recorder.process.destroy();
+        }
+        try {
+            for (Instance recorder : recorders) {
+                recorder.process.waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
+        stopArchiveRecorders();
         killAll();
         for (Instance instance : instances) {
             if (instance.process != null) {
