@@ -15,7 +15,7 @@ import org.dsd.messaging.system.LocalTopology.Instance;
 
 /**
  * The apps as the system tests run them, the way {@code ./topology} does: each built jar extracted into plain jars
- * (Spring Boot's tools jar mode) once per test JVM, and a class data sharing archive per app. The first instance of
+ * (Spring Boot's tools jar mode), and a class data sharing archive per app and build. The first instance of
  * an app started without an archive records one when it stops gracefully ({@link LocalTopology#close()} stops it
  * so); every later start maps the classes from it instead of loading them again.
  */
@@ -31,7 +31,7 @@ final class AppCopies {
 
     /** The java arguments that run {@code instance} from its app's copy, with or recording the archive. */
     static synchronized List<String> javaArguments(Instance instance, Path jar) {
-        Path copy = EXTRACTED.computeIfAbsent(instance.app, app -> extract(jar, COPIES.resolve(app)));
+        Path copy = EXTRACTED.computeIfAbsent(instance.app, app -> copyOf(app, jar));
         Path archive = copy.resolve("classes.jsa");
         // The archive's warnings (classes it cannot hold) would only fill the logs.
         List<String> arguments = new ArrayList<>(List.of("-Xlog:cds*=error"));
@@ -51,25 +51,37 @@ final class AppCopies {
         return RECORDERS.get(instance.app) == instance && instance.isAlive();
     }
 
-    private static Path extract(Path jar, Path destination) {
+    /** The copy of this build of the jar, kept with its archive across test runs; older builds' copies go. */
+    private static Path copyOf(String app, Path jar) {
         try {
-            if (Files.exists(destination)) {
-                try (Stream<Path> old = Files.walk(destination)) {
-                    old.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            Path copy = COPIES.resolve(app + "-" + Files.getLastModifiedTime(jar).toMillis() + "-" + Files.size(jar));
+            if (Files.exists(copy.resolve(jar.getFileName()))) {
+                return copy;
+            }
+            Files.createDirectories(COPIES);
+            try (Stream<Path> copies = Files.list(COPIES)) {
+                for (Path old : copies.filter(path -> path.getFileName().toString().startsWith(app + "-")).toList()) {
+                    delete(old);
                 }
             }
             Process extract = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", destination.toString())
+                    "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", copy.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (extract.waitFor() != 0 || !Files.exists(destination.resolve(jar.getFileName()))) {
-                throw new AssertionError("could not extract " + jar + " into " + destination);
+            if (extract.waitFor() != 0 || !Files.exists(copy.resolve(jar.getFileName()))) {
+                throw new AssertionError("could not extract " + jar + " into " + copy);
             }
-            return destination;
+            return copy;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    private static void delete(Path tree) throws IOException {
+        try (Stream<Path> paths = Files.walk(tree)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 }
