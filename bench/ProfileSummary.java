@@ -1,6 +1,7 @@
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,12 @@ import java.util.Map;
  * Where a process's CPU goes, from an async-profiler profile in collapsed form (one line per stack: frames joined
  * by ';', then the sample count). Run by bench/profile.sh as a single-file program:
  *
- *   java ProfileSummary.java FILE...
+ *   java ProfileSummary.java [--posts=N] FILE...
  *
  * Each sample counts for the deepest frame that names a part of the stack below (the HTTP server, Spring MVC,
  * the load balancer and its HTTP client, Hazelcast, ...): a part's share is the CPU spent in it and in what it
- * calls that no deeper part claims. Prints one table: the parts as rows, one column per file.
+ * calls that no deeper part claims. Prints one table: the parts as rows, one column per file; with the number of
+ * POSTs answered while the profiles ran (samples taken every millisecond), also each process's CPU per POST.
  */
 public class ProfileSummary {
 
@@ -39,23 +41,26 @@ public class ProfileSummary {
             new String[] {"GC Thread", "garbage collection"},
             new String[] {"VM Thread", "garbage collection"});
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] arguments) throws IOException {
+        boolean counted = arguments.length > 0 && arguments[0].startsWith("--posts=");
+        long posts = counted ? Long.parseLong(arguments[0].substring("--posts=".length())) : 0;
+        String[] files = counted ? Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
         Map<String, long[]> samples = new LinkedHashMap<>();
-        long[] totals = new long[args.length];
-        for (int file = 0; file < args.length; file++) {
-            for (String line : Files.readAllLines(Path.of(args[file]))) {
+        long[] totals = new long[files.length];
+        for (int file = 0; file < files.length; file++) {
+            for (String line : Files.readAllLines(Path.of(files[file]))) {
                 int space = line.lastIndexOf(' ');
                 if (space < 0) {
                     continue;
                 }
                 long count = Long.parseLong(line.substring(space + 1).trim());
-                samples.computeIfAbsent(part(line.substring(0, space).split(";")), p -> new long[args.length])[file]
+                samples.computeIfAbsent(part(line.substring(0, space).split(";")), p -> new long[files.length])[file]
                         += count;
                 totals[file] += count;
             }
         }
         StringBuilder header = new StringBuilder(String.format("%-42s", "share of the process's CPU samples"));
-        for (String file : args) {
+        for (String file : files) {
             header.append(String.format(" %16s", Path.of(file).getFileName().toString().replace(".collapsed", "")));
         }
         System.out.println(header);
@@ -63,7 +68,7 @@ public class ProfileSummary {
                 .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
                 .forEach(part -> {
                     StringBuilder row = new StringBuilder(String.format("%-42s", part.getKey()));
-                    for (int file = 0; file < args.length; file++) {
+                    for (int file = 0; file < files.length; file++) {
                         row.append(String.format(" %15.1f%%", 100.0 * part.getValue()[file] / Math.max(1, totals[file])));
                     }
                     System.out.println(row);
@@ -73,6 +78,13 @@ public class ProfileSummary {
             total.append(String.format(" %16d", count));
         }
         System.out.println(total);
+        if (posts > 0) {
+            StringBuilder perPost = new StringBuilder(String.format("%-42s", "CPU per POST (1 sample = 1 ms)"));
+            for (long count : totals) {
+                perPost.append(String.format(" %13.2f ms", (double) count / posts));
+            }
+            System.out.println(perPost);
+        }
     }
 
     /** The part of the deepest frame that names one; "other" (the JDK, the kernel, ...) when none does. */

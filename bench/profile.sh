@@ -51,4 +51,6 @@ grep -E 'Requests/sec| 50%| 99%' "$WORK/wrk.txt" | sed 's/^ */  /'
 echo
 profiles=()
 for app in "${PROFILED[@]}"; do profiles+=("$WORK/$app.collapsed"); done
-java "$HERE/ProfileSummary.java" "${profiles[@]}"
+# The POSTs answered while the profiles ran: the rate of the whole load times the profiled seconds.
+posts="$(awk -v seconds="$DURATION" '/Requests\/sec/ { printf "%d", $2 * seconds }' "$WORK/wrk.txt")"
+java "$HERE/ProfileSummary.java" --posts="$posts" "${profiles[@]}"

@@ -22,8 +22,8 @@ class FreezeIT {
     private static final Duration FREEZE = Duration.ofSeconds(30);
     /**
      * The others drop it after about 8 s of silence and promote what it owned: 7.8-10.4 s without an accepted POST
-     * in 10 runs here, 18 s once in CI. The phi-accrual detector waits longer after irregular heartbeats (the six
-     * JVMs starting on two cores), by design. The bound is what users rely on: served again while it is frozen.
+     * in 10 runs here. The phi-accrual detector waits longer after irregular heartbeats (six JVMs starting on two
+     * cores), by design, so the bound is what users rely on: served again while it is still frozen.
      */
     private static final Duration ACCEPTING_AGAIN_WITHIN = Duration.ofSeconds(25);
 
