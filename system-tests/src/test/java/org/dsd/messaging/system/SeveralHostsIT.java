@@ -157,7 +157,8 @@ class SeveralHostsIT {
         Path root = ComposeProject.ROOT;
         String classpath = jarOf(HazelcastInstance.class) + File.pathSeparator
                 + root.resolve("routes/target/routes-" + VERSION + "-hazelcast-member.jar");
-        start(hosts, member, List.of(java(), "-Xmx128m", "-Djava.net.preferIPv4Stack=true", "-cp", classpath,
+        start(hosts, member, List.of(LocalTopology.javaBinary(), "-Xmx128m", "-Djava.net.preferIPv4Stack=true",
+                "-cp", classpath,
                 "-Dhazelcast.config=" + root.resolve("docker/hazelcast/hazelcast.yaml"),
                 "com.hazelcast.core.server.HazelcastMemberStarter"),
                 ComposeProject.environment(services.get(member)));
@@ -170,7 +171,8 @@ class SeveralHostsIT {
         Path appJar = ComposeProject.ROOT.resolve(jar + "-app/target/" + jar + "-app-" + VERSION + ".jar");
         Map<String, String> environment = new LinkedHashMap<>(ComposeProject.appImageEnvironment());
         environment.putAll(ComposeProject.environment(services.get(app)));
-        start(hosts, app, List.of(java(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        start(hosts, app, List.of(LocalTopology.javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-jar", appJar.toString()), environment);
     }
 
@@ -247,9 +249,5 @@ class SeveralHostsIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }
