@@ -28,15 +28,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Camel's {@code hazelcast-seda}, with a transacted consumer that takes up to {@code maxMessagesPerPoll} items
- * (default {@value #DEFAULT_MAX_MESSAGES_PER_POLL}) per queue transaction, and whose stop waits until its threads
+ * (default {@value #DEFAULT_MAX_MESSAGES_PER_POLL}) per queue transaction, waiting up to {@code batchWindowMillis}
+ * (default {@value #DEFAULT_BATCH_WINDOW_MILLIS}) after the first for more, and whose stop waits until its threads
  * have left their last transaction. Registered under the component's own name, so every {@code hazelcast-seda:} URI
  * of the messages app gets it.
  *
  * <p>Batches: Camel's consumer runs one two-phase transaction per item. Its begin, prepare and commit, each with a
  * backup on another member, cost the members more than the item itself: with both messages instances stopped the
- * same load needed a third of the members' CPU. Here one transaction takes what the queue holds, up to the limit,
- * routes the items one by one in queue order and commits once; if any of them fails, all go back to the queue, and
- * the record of consumed messages drops the ones already routed when they come again.
+ * same load needed a third of the members' CPU. Here one transaction takes what the queue holds and what comes
+ * within the window, up to the limit, routes the items one by one in queue order and commits once; if any of them
+ * fails, all go back to the queue, and the record of consumed messages drops the ones already routed when they come
+ * again. Under a steady load the queue seldom holds more than one item, so without the window most transactions
+ * carried one; the window costs a message at most that much more time to its consumer.
  *
  * <p>Stop: Camel's consumer returns from stop while its threads still wait in a transactional poll on the queue's
  * owner; Hazelcast shuts down next, and that poll stays parked on the owner until the whole cluster has seen this
@@ -48,6 +51,7 @@ import org.springframework.stereotype.Component;
 public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
 
     static final int DEFAULT_MAX_MESSAGES_PER_POLL = 50;
+    static final long DEFAULT_BATCH_WINDOW_MILLIS = 10;
     private static final PropertyConfigurer ENDPOINT_CONFIGURER = new HazelcastSedaEndpointConfigurer();
 
     @Override
@@ -55,12 +59,16 @@ public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
                                                         HazelcastInstance hazelcast) throws Exception {
         int maxMessagesPerPoll = getAndRemoveParameter(parameters, "maxMessagesPerPoll", Integer.class,
                 DEFAULT_MAX_MESSAGES_PER_POLL);
-        if (maxMessagesPerPoll < 1) {
-            throw new IllegalArgumentException("maxMessagesPerPoll must be at least 1: " + uri);
+        long batchWindowMillis = getAndRemoveParameter(parameters, "batchWindowMillis", Long.class,
+                DEFAULT_BATCH_WINDOW_MILLIS);
+        if (maxMessagesPerPoll < 1 || batchWindowMillis < 0) {
+            throw new IllegalArgumentException("maxMessagesPerPoll must be at least 1, batchWindowMillis at least 0: "
+                    + uri);
         }
         HazelcastSedaConfiguration configuration = new HazelcastSedaConfiguration();
         configuration.setQueueName(remaining);
-        HazelcastSedaEndpoint endpoint = new BatchingEndpoint(hazelcast, uri, this, configuration, maxMessagesPerPoll);
+        HazelcastSedaEndpoint endpoint = new BatchingEndpoint(hazelcast, uri, this, configuration,
+                new Batch(maxMessagesPerPoll, batchWindowMillis));
         setProperties(endpoint, parameters);
         return endpoint;
     }
@@ -71,14 +79,18 @@ public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
         return ENDPOINT_CONFIGURER;
     }
 
+    /** How many items one transaction takes at most, and how long after its first one it waits for more. */
+    record Batch(int maxItems, long windowMillis) {
+    }
+
     private static final class BatchingEndpoint extends HazelcastSedaEndpoint {
 
-        private final int maxMessagesPerPoll;
+        private final Batch batch;
 
         BatchingEndpoint(HazelcastInstance hazelcast, String uri, HazelcastDefaultComponent component,
-                         HazelcastSedaConfiguration configuration, int maxMessagesPerPoll) {
+                         HazelcastSedaConfiguration configuration, Batch batch) {
             super(hazelcast, uri, component, configuration);
-            this.maxMessagesPerPoll = maxMessagesPerPoll;
+            this.batch = batch;
         }
 
         @Override
@@ -87,7 +99,7 @@ public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
                 // Only a transaction returns an item whose routing failed; without one, Camel's consumer is as good.
                 return super.createConsumer(processor);
             }
-            Consumer consumer = new BatchingConsumer(this, processor, maxMessagesPerPoll);
+            Consumer consumer = new BatchingConsumer(this, processor, batch);
             configureConsumer(consumer);
             return consumer;
         }
@@ -101,15 +113,15 @@ public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
 
         private final HazelcastSedaEndpoint endpoint;
         private final HazelcastSedaConfiguration configuration;
-        private final int maxMessagesPerPoll;
+        private final Batch batch;
         private final Set<Thread> polling = ConcurrentHashMap.newKeySet();
         private ExecutorService executor;
 
-        BatchingConsumer(HazelcastSedaEndpoint endpoint, Processor processor, int maxMessagesPerPoll) {
+        BatchingConsumer(HazelcastSedaEndpoint endpoint, Processor processor, Batch batch) {
             super(endpoint, processor);
             this.endpoint = endpoint;
             this.configuration = endpoint.getConfiguration();
-            this.maxMessagesPerPoll = maxMessagesPerPoll;
+            this.batch = batch;
         }
 
         @Override
@@ -158,13 +170,19 @@ public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
             }
         }
 
-        /** The first item as soon as there is one (within the poll timeout), then what is there already. */
+        /**
+         * The first item as soon as there is one (within the poll timeout), then what comes within the batch window
+         * after it, then what is there already.
+         */
         private List<Object> take(TransactionalQueue<Object> queue) throws InterruptedException {
             List<Object> items = new ArrayList<>();
             Object item = queue.poll(configuration.getPollTimeout(), TimeUnit.MILLISECONDS);
+            long windowEnds = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(batch.windowMillis());
             while (item != null) {
                 items.add(item);
-                item = items.size() < maxMessagesPerPoll && isRunAllowed() ? queue.poll() : null;
+                long windowLeft = Math.max(0, windowEnds - System.nanoTime());
+                item = items.size() < batch.maxItems() && isRunAllowed()
+                        ? queue.poll(windowLeft, TimeUnit.NANOSECONDS) : null;
             }
             return items;
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.hazelcast.collection.IQueue;
 import org.apache.camel.CamelContext;
@@ -42,6 +43,32 @@ class BatchingHazelcastSedaComponentTest {
 
         assertThat(routed).containsExactly("1", "2", "3", "4", "5");
         assertThat(depths).containsExactly(3, 3, 1, 1, 0);
+    }
+
+    @Test
+    void waitsTheBatchWindowAfterTheFirstItemForMoreInTheSameTransaction() throws Exception {
+        AtomicInteger offered = new AtomicInteger();
+        List<Integer> offeredWhenRouted = new CopyOnWriteArrayList<>();
+        Thread producer = new Thread(() -> {
+            try {
+                Thread.sleep(1_000); // the consumer polls the empty queue by then
+                for (String item : List.of("x", "y", "z")) {
+                    queue.add(item);
+                    offered.incrementAndGet();
+                    Thread.sleep(300);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+
+        consume("&batchWindowMillis=3000", exchange -> offeredWhenRouted.add(offered.get()), 3);
+        producer.join();
+
+        assertThat(routed).containsExactly("x", "y", "z");
+        assertThat(offeredWhenRouted).as("items offered when each was routed: all three came in one transaction")
+                .containsExactly(3, 3, 3);
     }
 
     @Test
