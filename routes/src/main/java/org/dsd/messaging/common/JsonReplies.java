@@ -26,6 +26,9 @@ public class JsonReplies {
     public void reply(Exchange exchange, int status, Object body) throws JsonProcessingException {
         // Bytes: the JSON is encoded once, as it is written.
         replyJson(exchange, status, json.writeValueAsBytes(body));
+        // A short answer (a POST's, an error): sent with its Content-Length in one write, not as a chunk followed
+        // by the last chunk. The binding buffers such an answer to measure it, so lists stay chunked.
+        exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);
     }
 
     /** An answer whose JSON is already written. */
