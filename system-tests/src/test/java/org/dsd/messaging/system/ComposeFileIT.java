@@ -123,7 +123,7 @@ class ComposeFileIT {
                 "hazelcast.heartbeat.interval.seconds",
                 "hazelcast.max.no.heartbeat.seconds", "hazelcast.merge.first.run.delay.seconds",
                 "hazelcast.merge.next.run.delay.seconds", "hazelcast.operation.fail.on.indeterminate.state",
-                "hazelcast.operation.call.timeout.millis",
+                "hazelcast.operation.call.timeout.millis", "hazelcast.operation.response.thread.count",
                 "hazelcast.jmx", "hazelcast.phone.home.enabled", "hazelcast.wait.seconds.before.join")) {
             assertThat(file.getProperty(property)).as(property).isEqualTo(embedded.getProperty(property));
         }
