@@ -49,8 +49,10 @@ public class ServiceRegistry {
      * (the cluster's, as this instance knows them) is left out; with no members known, none is.
      */
     public Map<String, List<String>> byService(Set<UUID> members) {
+        // Compared as text: an entry whose member part is no uuid (written by hand) names no member there is.
+        Set<String> memberIds = members.stream().map(UUID::toString).collect(Collectors.toSet());
         return instances.entrySet().stream()
-                .filter(entry -> members.isEmpty() || memberIsIn(entry.getValue(), members))
+                .filter(entry -> memberIds.isEmpty() || memberIsIn(entry.getValue(), memberIds))
                 .collect(Collectors.groupingBy(entry -> serviceOf(entry.getValue()), TreeMap::new,
                         Collectors.mapping(Map.Entry::getKey, Collectors.collectingAndThen(Collectors.toList(),
                                 urls -> urls.stream().sorted().toList()))));
@@ -61,8 +63,8 @@ public class ServiceRegistry {
         return separator < 0 ? value : value.substring(0, separator);
     }
 
-    private static boolean memberIsIn(String value, Set<UUID> members) {
+    private static boolean memberIsIn(String value, Set<String> memberIds) {
         int separator = value.indexOf(MEMBER_SEPARATOR);
-        return separator < 0 || members.contains(UUID.fromString(value.substring(separator + 1)));
+        return separator < 0 || memberIds.contains(value.substring(separator + 1));
     }
 }

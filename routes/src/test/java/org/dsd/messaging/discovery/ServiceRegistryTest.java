@@ -44,4 +44,17 @@ class ServiceRegistryTest {
         // Knowing no member at all (a client between connections) is no evidence that any has left.
         assertThat(registry.byService(Set.of()).get("logging-service")).hasSize(3);
     }
+
+    @Test
+    void anEntryWrittenByHandWithAMalformedMemberIsLeftOutAndTheOthersStay() {
+        HazelcastInstance member = cluster.member(0);
+        UUID live = member.getCluster().getLocalMember().getUuid();
+        String mapName = "registry-" + UUID.randomUUID();
+        ServiceRegistry registry = new ServiceRegistry(member, mapName);
+        registry.register("logging-service", "http://127.0.0.1:8081", live, 60_000);
+        member.<String, String>getMap(mapName).set("http://127.0.0.1:8083", "logging-service@not-a-uuid");
+
+        assertThat(registry.byService(Set.of(live)))
+                .isEqualTo(Map.of("logging-service", List.of("http://127.0.0.1:8081")));
+    }
 }
