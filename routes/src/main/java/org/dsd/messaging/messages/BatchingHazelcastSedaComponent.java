@@ -39,7 +39,7 @@ import org.springframework.stereotype.Component;
  * within the window, up to the limit, routes the items one by one in queue order and commits once; if any of them
  * fails, all go back to the queue, and the record of consumed messages drops the ones already routed when they come
  * again. Under a steady load the queue seldom holds more than one item, so without the window most transactions
- * carried one; the window costs a message at most that much more time to its consumer.
+ * carried one; a message waits at most the window longer for its consumer.
  *
  * <p>Stop: Camel's consumer returns from stop while its threads still wait in a transactional poll on the queue's
  * owner; Hazelcast shuts down next, and that poll stays parked on the owner until the whole cluster has seen this
