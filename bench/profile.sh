@@ -38,11 +38,15 @@ echo "== warm-up: 200 POSTs, then ${WARMUP}s at 8 clients"
 for i in $(seq 200); do curl -s -o /dev/null -X POST "$FACADE/facade" -d "msg=warm-up-$i"; done
 wrk -t2 -c8 -d"${WARMUP}s" -s "$HERE/post-form.lua" "$FACADE/facade" > /dev/null
 
-# CPU time (user + system, in clock ticks) each instance of the topology has used so far.
+# CPU time (user + system, in clock ticks) each running instance of the topology has used so far (the pid file
+# of an instance that died stays until ./topology stop: it is skipped).
 cpu_ticks() {
+  local file stat
   for file in "$RUN"/*.pid; do
-    echo "$(basename "$file" .pid) $(awk '{ print $14 + $15 }' "/proc/$(cat "$file")/stat")"
+    stat="/proc/$(cat "$file")/stat"
+    [[ -r "$stat" ]] && echo "$(basename "$file" .pid) $(awk '{ print $14 + $15 }' "$stat")"
   done
+  return 0
 }
 
 echo "== ${DURATION}s at 8 clients, profiled"

@@ -17,6 +17,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
+import org.dsd.messaging.testservices.FreePort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,6 +39,7 @@ class FacadeConcurrencyTest {
     private static final int CLIENTS = 12;
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(1);
     private static final CountDownLatch ALL_WAITING = new CountDownLatch(CLIENTS);
+    private static final ExecutorService LOGGING_THREADS = Executors.newCachedThreadPool();
     private static final HttpServer LOGGING = logsOnceAllClientsWait();
 
     @DynamicPropertySource
@@ -45,12 +47,13 @@ class FacadeConcurrencyTest {
         CLUSTER.join(registry, "client");
         registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> "http://127.0.0.1:" + LOGGING.getAddress().getPort());
-        registry.add("app.facade.messages-urls", () -> "http://127.0.0.1:" + LOGGING.getAddress().getPort());
+        registry.add("app.facade.messages-urls", FreePort::deadUrl);
     }
 
     @AfterAll
     static void stop() {
         LOGGING.stop(0);
+        LOGGING_THREADS.shutdownNow();
         CLUSTER.close();
     }
 
@@ -81,7 +84,7 @@ class FacadeConcurrencyTest {
     private static HttpServer logsOnceAllClientsWait() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), CLIENTS);
-            server.setExecutor(Executors.newCachedThreadPool());
+            server.setExecutor(LOGGING_THREADS);
             server.createContext("/logging", exchange -> {
                 exchange.getRequestBody().readAllBytes();
                 ALL_WAITING.countDown();
