@@ -238,6 +238,8 @@ final class LocalTopology implements AutoCloseable {
             List<Instance> clients = topology.instances.stream().filter(i -> !i.app.equals("logging")).toList();
             clients.forEach(Instance::start);
             clients.forEach(Instance::awaitReady);
+            // Ready is each instance's own state; the facade reads the registry into its view every second.
+            topology.awaitFacadeSeesEveryInstance();
             return topology;
         } catch (RuntimeException | Error startFailed) {
             topology.close();
@@ -267,6 +269,16 @@ final class LocalTopology implements AutoCloseable {
         instance.start();
         instance.awaitReady();
         return instance;
+    }
+
+    private void awaitFacadeSeesEveryInstance() {
+        Await.until(Duration.ofSeconds(30), "the facade's view of every logging and messages instance",
+                () -> registered("logging-service").containsAll(urls(logging()))
+                        && registered("messages-service").containsAll(urls(messages())));
+    }
+
+    private static List<String> urls(List<Instance> instances) {
+        return instances.stream().map(Instance::url).toList();
     }
 
     /** The base URLs of a service's instances, as the facade's registry view has them. */
