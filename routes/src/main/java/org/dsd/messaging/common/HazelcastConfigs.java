@@ -16,6 +16,7 @@ public final class HazelcastConfigs {
     private static final String ANY_ADDRESS = "0.0.0.0";
     /** How long a member's cluster call waits for an answer from a target that sends no operation heartbeat. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+    private static final int JOIN_CONNECTION_TIMEOUT_SECONDS = 2;
 
     private HazelcastConfigs() {
     }
@@ -58,7 +59,10 @@ public final class HazelcastConfigs {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(properties.members());
+        // Members that start together ask each other for a master for this long before one claims it (default 5 s,
+        // all of it spent on every start of ./topology): on loopback or a LAN an answer takes milliseconds.
+        join.getTcpIpConfig().setEnabled(true).setMembers(properties.members())
+                .setConnectionTimeoutSeconds(JOIN_CONNECTION_TIMEOUT_SECONDS);
 
         config.getMapConfig("default").setBackupCount(properties.backupCount());
         config.getQueueConfig("default").setBackupCount(properties.backupCount())

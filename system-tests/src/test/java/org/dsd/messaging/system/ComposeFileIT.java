@@ -127,6 +127,8 @@ class ComposeFileIT {
                 "hazelcast.jmx", "hazelcast.phone.home.enabled", "hazelcast.wait.seconds.before.join")) {
             assertThat(file.getProperty(property)).as(property).isEqualTo(embedded.getProperty(property));
         }
+        assertThat(file.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
+                .isEqualTo(embedded.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds());
         assertThat(file.getMapConfig("default").getBackupCount())
                 .isEqualTo(embedded.getMapConfig("default").getBackupCount());
         assertThat(file.getMapConfig("default").getSplitBrainProtectionName()).isEqualTo(DataMemberQuorum.NAME);
