@@ -2,7 +2,6 @@ package org.dsd.messaging.system;
 
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 import org.dsd.messaging.system.LocalTopology.Instance;
@@ -36,9 +35,9 @@ class DiscoveryIT {
             topology.all().stream().filter(instance -> !instance.app.equals("facade"))
                     .forEach(instance -> awaitRegistered(topology, instance.app + "-service", instance, true));
             assertThat(topology.registered("logging-service"))
-                    .containsExactlyInAnyOrderElementsOf(urls(topology.logging()));
+                    .containsExactlyInAnyOrderElementsOf(LocalTopology.urls(topology.logging()));
             assertThat(topology.registered("messages-service"))
-                    .containsExactlyInAnyOrderElementsOf(urls(topology.messages()));
+                    .containsExactlyInAnyOrderElementsOf(LocalTopology.urls(topology.messages()));
             Answer unknown = Http.get(topology.facade().url() + "/services/config-server");
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(unknown.json().get("error").asText()).startsWith("unknown service 'config-server'");
@@ -63,7 +62,7 @@ class DiscoveryIT {
             Duration expiredAfter = goneAfter(topology, killed, System.nanoTime());
             // The registry lost a member, not the others' entries.
             assertThat(topology.registered("logging-service")).containsAll(
-                    urls(topology.logging().stream().filter(Instance::isAlive).toList()));
+                    LocalTopology.urls(topology.logging().stream().filter(Instance::isAlive).toList()));
             load.stop();
             acknowledged.addAll(load.finish());
             assertThat(load.unacknowledged()).isEmpty();
@@ -113,10 +112,6 @@ class DiscoveryIT {
 
             FaultToleranceIT.assertConsumedOnceEach(topology.consumed(acknowledged.size()), acknowledged);
         }
-    }
-
-    private static List<String> urls(List<Instance> instances) {
-        return instances.stream().map(Instance::url).toList();
     }
 
     /** Four clients posting steadily, under way for two seconds. */

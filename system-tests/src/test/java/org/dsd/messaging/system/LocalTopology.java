@@ -277,7 +277,8 @@ final class LocalTopology implements AutoCloseable {
                         && registered("messages-service").containsAll(urls(messages())));
     }
 
-    private static List<String> urls(List<Instance> instances) {
+    /** The instances' base URLs, as they register them. */
+    static List<String> urls(List<Instance> instances) {
         return instances.stream().map(Instance::url).toList();
     }
 
