@@ -27,8 +27,18 @@ public final class JsonArrayStream extends InputStream {
     private boolean ended;
 
     public JsonArrayStream(ObjectMapper json, List<?> list) throws IOException {
-        this.elements = list.iterator();
+        this(json, list.iterator());
+    }
+
+    /**
+     * Elements read as they are written. An element that cannot be read breaks the stream (an IOException), so that
+     * the answer is cut off and cannot pass for a shorter list.
+     */
+    public JsonArrayStream(ObjectMapper json, Iterator<?> elements) throws IOException {
+        this.elements = elements;
         this.array = json.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE).writeValuesAsArray(chunk);
+        // The first chunk at once, while the route can still answer a failure to read it with an error of its own.
+        fill();
     }
 
     @Override
@@ -62,8 +72,12 @@ public final class JsonArrayStream extends InputStream {
         }
         chunk.reset();
         position = 0;
-        for (int i = 0; i < ELEMENTS_PER_CHUNK && elements.hasNext(); i++) {
-            array.write(elements.next());
+        try {
+            for (int i = 0; i < ELEMENTS_PER_CHUNK && elements.hasNext(); i++) {
+                array.write(elements.next());
+            }
+        } catch (RuntimeException unreadable) {
+            throw new UnreadableList(unreadable);
         }
         if (elements.hasNext()) {
             array.flush();
@@ -82,6 +96,13 @@ public final class JsonArrayStream extends InputStream {
 
         byte[] bytes() {
             return buf;
+        }
+    }
+
+    /** The list's next elements could not be read: what went out so far is not the whole list. */
+    public static final class UnreadableList extends IOException {
+        UnreadableList(RuntimeException cause) {
+            super("the list could not be read whole: " + cause.getMessage(), cause);
         }
     }
 }
