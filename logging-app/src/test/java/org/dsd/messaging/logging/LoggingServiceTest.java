@@ -1,5 +1,6 @@
 package org.dsd.messaging.logging;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -31,11 +32,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** logging-app as it runs: its own embedded member in a real 3-member cluster, called over HTTP. */
 @CamelSpringBootTest
 @UseAdviceWith
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Small read windows, so that the lists below are read in several.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "app.logging.read-window=100")
 class LoggingServiceTest {
 
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(2);
@@ -67,8 +70,9 @@ class LoggingServiceTest {
         map.clear();
         if (!camel.isStarted()) {
             AdviceWith.adviceWith(camel, "logging-list", route -> {
-                route.weaveById("map-values").before().to("mock:map-reads");
-                route.weaveById("map-values").after().to("mock:map-read-results");
+                route.weaveById("map-count").after().to("mock:map-counted");
+                route.weaveById("map-read").before().to("mock:map-reads");
+                route.weaveById("map-read").after().to("mock:map-read-results");
             });
             AdviceWith.adviceWith(camel, "logging-post", route -> {
                 route.weaveById("map-put-if-absent").before().to("mock:map-writes");
@@ -78,6 +82,7 @@ class LoggingServiceTest {
         }
         camel.getEndpoint("mock:map-writes", MockEndpoint.class).reset();
         camel.getEndpoint("mock:map-written", MockEndpoint.class).reset();
+        camel.getEndpoint("mock:map-counted", MockEndpoint.class).reset();
         camel.getEndpoint("mock:map-read-results", MockEndpoint.class).reset();
     }
 
@@ -134,9 +139,9 @@ class LoggingServiceTest {
     void aListShorterThanTheMapWasBeforeTheReadIsRefusedNotServed() {
         assertThat(Http.post(url, "application/json", json(UUID.randomUUID().toString(), "in the map")).status())
                 .isEqualTo(201);
-        // What a query answered by a member that no longer holds the partitions returns.
-        camel.getEndpoint("mock:map-read-results", MockEndpoint.class)
-                .whenAnyExchangeReceived(exchange -> exchange.getIn().setBody(List.of()));
+        // What a query answered by a member that no longer holds the partitions looks like: fewer than were there.
+        camel.getEndpoint("mock:map-counted", MockEndpoint.class).whenAnyExchangeReceived(exchange ->
+                exchange.setProperty(LoggedMessages.AT_LEAST, map.size() + 1));
 
         Answer answer = Http.get(url);
 
@@ -146,13 +151,21 @@ class LoggingServiceTest {
     }
 
     @Test
-    void listsEveryMessageInTheOrderTheyWereLoggedWithOneBulkRead() throws Exception {
-        List<String> posted = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            String uuid = UUID.randomUUID().toString();
-            posted.add(uuid);
-            assertThat(Http.post(url, "application/json", json(uuid, "msg" + i)).status()).isEqualTo(201);
-        }
+    void aWindowThatComesBackShortAfterTheAnswerBeganBreaksItOffInsteadOfListingLess() {
+        // More than the first chunk of the answer, which the route reads before it answers.
+        List<String> posted = postMessages(700);
+        // Gone between the read of the acceptance times and the read of its window: what a window answered by a
+        // member that no longer holds the partitions looks like.
+        camel.getEndpoint("mock:map-read-results", MockEndpoint.class)
+                .whenAnyExchangeReceived(exchange -> map.delete(posted.get(posted.size() - 1)));
+
+        assertThatThrownBy(() -> Http.get(url)).as("an answer cut off, not a list of 699")
+                .isInstanceOf(AssertionError.class).hasCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void listsEveryMessageInTheOrderTheyWereLoggedReadWindowByWindow() throws Exception {
+        List<String> posted = postMessages(300);
         MockEndpoint mapReads = camel.getEndpoint("mock:map-reads", MockEndpoint.class);
         mapReads.reset();
         mapReads.expectedMessageCount(1);
@@ -167,8 +180,18 @@ class LoggingServiceTest {
             assertThat(message.fieldNames()).toIterable().containsExactly("uuid", "msg");
         }
         assertThat(listed).isEqualTo(posted);
-        // The seed read the map one key per round trip; this is one values() call for all 300.
+        // The seed read the map one key per round trip; this is one read of the times and one per window of 100.
         mapReads.assertIsSatisfied();
+    }
+
+    private List<String> postMessages(int count) {
+        List<String> posted = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String uuid = UUID.randomUUID().toString();
+            posted.add(uuid);
+            assertThat(Http.post(url, "application/json", json(uuid, "msg" + i)).status()).isEqualTo(201);
+        }
+        return posted;
     }
 
     @Test

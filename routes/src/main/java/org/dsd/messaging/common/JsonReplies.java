@@ -1,6 +1,7 @@
 package org.dsd.messaging.common;
 
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -54,6 +55,11 @@ public class JsonReplies {
         if (page != null && !list.isEmpty() && list.size() == page.limit()) {
             exchange.getMessage().setHeader("Link", page.nextLink(path, uuidOf.apply(list.get(list.size() - 1))));
         }
+    }
+
+    /** 200 with a whole list whose elements are read while its JSON goes out. */
+    public void replyList(Exchange exchange, Iterator<?> elements) throws IOException {
+        answer(exchange, 200, new JsonArrayStream(json, elements));
     }
 
     /** The answer for the exception a route caught: its own status for an {@link ApiError}, else 500. */

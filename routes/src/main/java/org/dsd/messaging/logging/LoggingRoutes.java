@@ -1,15 +1,12 @@
 package org.dsd.messaging.logging;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.hazelcast.HazelcastConstants;
-import org.apache.camel.component.hazelcast.HazelcastOperation;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.QuorumGuard;
 import org.dsd.messaging.common.UserMessage;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 import static org.dsd.messaging.common.RestContract.JSON;
@@ -23,17 +20,13 @@ import static org.dsd.messaging.common.RestContract.limitParam;
  * of a split it answers 503 instead (the facade then asks another instance).
  */
 @Component
-@EnableConfigurationProperties(LoggingProperties.class)
 public class LoggingRoutes extends RouteBuilder {
 
-    private final String messagesMap;
     private final MessageRequestReader reader;
     private final LoggedMessages loggedMessages;
     private final QuorumGuard quorum;
 
-    public LoggingRoutes(LoggingProperties properties, MessageRequestReader reader, LoggedMessages loggedMessages,
-                         QuorumGuard quorum) {
-        this.messagesMap = "hazelcast-map:" + properties.mapName() + "?hazelcastInstance=#hazelcastInstance";
+    public LoggingRoutes(MessageRequestReader reader, LoggedMessages loggedMessages, QuorumGuard quorum) {
         this.reader = reader;
         this.loggedMessages = loggedMessages;
         this.quorum = quorum;
@@ -70,22 +63,20 @@ public class LoggingRoutes extends RouteBuilder {
                 // depends on, and reading it back in a second call can find the entry gone.
                 .bean(loggedMessages, "store").id("map-put-if-absent");
 
-        // The whole list: one bulk read of all values (fetched per partition in parallel), never a round trip per
-        // key. A page (?limit=&after=): the members sort and cut it.
+        // The whole list: bulk reads of the sorted index a window at a time, never a round trip per key. A page
+        // (?limit=&after=): the members sort and cut it.
         from("direct:logging-list").routeId("logging-list").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(quorum, "ensurePresent")
                 .setProperty(ListPage.PROPERTY, method(ListPage.class, "fromQuery"))
                 .removeHeaders("*")
                 .choice()
                     .when(exchangeProperty(ListPage.PROPERTY).isNull())
-                        .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count"))
-                        .setHeader(HazelcastConstants.OPERATION, constant(HazelcastOperation.QUERY))
-                        .to(messagesMap).id("map-values")
+                        .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count")).id("map-count")
+                        .bean(loggedMessages, "wholeList").id("map-read")
                     .otherwise()
                         .bean(loggedMessages, "page").id("map-page")
                 .end()
                 // Again after the read: a member frozen in the middle of it may resume cut off.
-                .bean(quorum, "ensurePresent")
-                .bean(loggedMessages, "answerList");
+                .bean(quorum, "ensurePresent");
     }
 }
