@@ -336,12 +336,17 @@ final class LocalTopology implements AutoCloseable {
     /** The uuids each messages instance lists, once {@code expected} are listed in all (or the wait ran out). */
     Map<Instance, List<String>> consumed(int expected) {
         Map<Instance, List<String>> consumed = new LinkedHashMap<>();
+        long waitStarted = System.nanoTime();
         try {
             Await.until(Duration.ofSeconds(90), expected + " messages consumed", () -> {
                 messages().forEach(instance ->
                         consumed.put(instance, Http.uuids(Http.get(instance.url() + "/messages").json())));
                 return consumed.values().stream().mapToInt(List::size).sum() >= expected;
             });
+            // How stale a consumer's list can be after a fault: a message stranded in a dead consumer's transaction
+            // waits here until the cluster or the redelivery returns it to the queue.
+            System.out.printf("%d messages consumed %.1f s after the wait began%n", expected,
+                    (System.nanoTime() - waitStarted) / 1e9);
         } catch (AssertionError timedOut) {
             // Whether the rest sits in the queue (consumers stuck) or is gone from it (redelivery's part).
             throw new AssertionError(timedOut.getMessage() + "; consumed " + consumed.values().stream()
