@@ -196,12 +196,7 @@ class LoggingServiceTest {
 
     @Test
     void aClientWalksTheListPageByPageFollowingTheLinkHeader() {
-        List<String> posted = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            String uuid = UUID.randomUUID().toString();
-            posted.add(uuid);
-            assertThat(Http.post(url, "application/json", json(uuid, "msg" + i)).status()).isEqualTo(201);
-        }
+        List<String> posted = postMessages(25);
 
         List<String> walked = new ArrayList<>();
         List<Integer> pageSizes = new ArrayList<>();
