@@ -100,10 +100,8 @@ public class LoggedMessages {
                     Predicates.and(Predicates.equal(StoredMessage.ACCEPTED_AT, cursor.acceptedAt()),
                             Predicates.greaterThan("uuid", cursor.uuid())));
         }
-        Collection<StoredMessage> found =
-                messages.values(Predicates.pagingPredicate(afterCursor, new AcceptanceOrder(), page.limit()));
-        StoredMessage[] ordered = found.toArray(new StoredMessage[0]);
-        Arrays.sort(ordered, ACCEPTANCE_ORDER);
+        StoredMessage[] ordered = inAcceptanceOrder(
+                messages.values(Predicates.pagingPredicate(afterCursor, new AcceptanceOrder(), page.limit())));
         // Written as they are stored (JSON leaves out the acceptance time), not copied into UserMessages first.
         replies.replyList(exchange, "/logging", Arrays.asList(ordered), StoredMessage::uuid, page);
     }
@@ -127,6 +125,12 @@ public class LoggedMessages {
             throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances: retry");
         }
         replies.replyList(exchange, new WindowedRead(times));
+    }
+
+    private static StoredMessage[] inAcceptanceOrder(Collection<StoredMessage> found) {
+        StoredMessage[] ordered = found.toArray(new StoredMessage[0]);
+        Arrays.sort(ordered, ACCEPTANCE_ORDER);
+        return ordered;
     }
 
     private void ensureIndexed() {
@@ -188,8 +192,7 @@ public class LoggedMessages {
                 throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances");
             }
             LOG.debug("read a window of {} messages, {} of {} read", found.size(), end, times.length);
-            window = found.toArray(new StoredMessage[0]);
-            Arrays.sort(window, ACCEPTANCE_ORDER);
+            window = inAcceptanceOrder(found);
             position = 0;
             read = end;
         }
