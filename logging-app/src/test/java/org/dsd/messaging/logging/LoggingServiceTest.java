@@ -198,17 +198,8 @@ class LoggingServiceTest {
     void aClientWalksTheListPageByPageFollowingTheLinkHeader() {
         List<String> posted = postMessages(25);
 
-        List<String> walked = new ArrayList<>();
         List<Integer> pageSizes = new ArrayList<>();
-        String next = url + "?limit=10";
-        while (next != null) {
-            Answer page = Http.get(next);
-            assertThat(page.status()).isEqualTo(200);
-            walked.addAll(Http.uuids(page.json()));
-            pageSizes.add(page.json().size());
-            next = page.headers().firstValue("Link")
-                    .map(link -> "http://127.0.0.1:" + port + link.substring(1, link.indexOf('>'))).orElse(null);
-        }
+        List<String> walked = Http.walk(url + "?limit=10", pageSizes);
 
         assertThat(pageSizes).containsExactly(10, 10, 5);
         assertThat(walked).isEqualTo(posted);

@@ -41,7 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"app.messages.redelivery.grace=2s", "app.messages.redelivery.period=1s"})
+        properties = {"app.messages.redelivery.grace=2s", "app.messages.redelivery.period=1s",
+                // The whole list then crosses many windows of the record.
+                "app.messages.read-window=7"})
 class MessagesServiceTest {
 
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(3);
@@ -111,6 +113,10 @@ class MessagesServiceTest {
             assertThat(Http.uuids(page.json())).isEqualTo(listed.subList(at + 1, Math.min(listed.size(), at + 4)));
             assertThat(Http.get("http://127.0.0.1:" + port + "/messages?limit=3&after=" + other.get(0)).status())
                     .as("a message the other instance consumed").isEqualTo(400);
+            List<Integer> pageSizes = new ArrayList<>();
+            assertThat(Http.walk("http://127.0.0.1:" + port + "/messages?limit=16", pageSizes))
+                    .as("the list walked page by page").isEqualTo(listed);
+            assertThat(pageSizes).hasSize(listed.size() / 16 + 1);
         }
     }
 

@@ -9,10 +9,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * messages logged further apart than that come in logging order; closer ones may come in either order. In JSON it
  * is a {@link UserMessage}: the acceptance time stays inside.
  */
-public record StoredMessage(String uuid, String msg, @JsonIgnore long acceptedAt) {
+public record StoredMessage(String uuid, String msg, @JsonIgnore long acceptedAt) implements TimeOrdered {
 
     /** The attribute that map queries and the sorted index read the acceptance time from. */
     public static final String ACCEPTED_AT = "acceptedAt";
+
+    @Override
+    public long listedAt() {
+        return acceptedAt;
+    }
 
     public UserMessage toUserMessage() {
         return new UserMessage(uuid, msg);

@@ -1,19 +1,21 @@
 package org.dsd.messaging.messages;
 
+import java.io.IOException;
 import java.net.UnknownHostException;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
+import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.dsd.messaging.common.ApiError;
+import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
+import org.dsd.messaging.common.TimeOrderedList;
 import org.dsd.messaging.common.UserMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -29,21 +31,26 @@ import org.springframework.stereotype.Component;
 @EnableConfigurationProperties(MessagesProperties.class)
 public class ConsumedMessages {
 
-    private static final Comparator<ConsumedMessage> ARRIVAL_ORDER =
-            Comparator.comparingLong(ConsumedMessage::arrival).thenComparing(ConsumedMessage::uuid);
-
     private final HazelcastInstance hazelcast;
     private final IMap<String, ConsumedMessage> consumed;
     private final String instanceId;
     private final AtomicLong lastArrival = new AtomicLong();
-    private volatile boolean indexed;
+    private final TimeOrderedList<ConsumedMessage> list;
+    private final JsonReplies replies;
 
     public ConsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties,
                             @Value("${server.address:}") String serverAddress,
-                            @Value("${server.port:8080}") int serverPort) throws UnknownHostException {
+                            @Value("${server.port:8080}") int serverPort, JsonReplies replies)
+            throws UnknownHostException {
         this.hazelcast = hazelcast;
         this.consumed = hazelcast.getMap(properties.consumedMapName());
         this.instanceId = properties.instanceId(serverAddress, serverPort);
+        // Sorted by consumer, then arrival: a list's queries fix the consumer and read a range of arrival times.
+        this.list = new TimeOrderedList<>(consumed,
+                new IndexConfig(IndexType.SORTED, ConsumedMessage.CONSUMER, ConsumedMessage.ARRIVAL),
+                ConsumedMessage.ARRIVAL, Predicates.equal(ConsumedMessage.CONSUMER, instanceId),
+                properties.readWindow());
+        this.replies = replies;
     }
 
     /** Records the message as consumed here unless an earlier delivery did: true when this delivery counts. */
@@ -55,25 +62,25 @@ public class ConsumedMessages {
         return first == null || first.equals(mine);
     }
 
-    /** What this instance consumed, in arrival order: all of it, or the page asked for. */
-    public List<UserMessage> list(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
-        if (!indexed) {
-            // On first use, not at start: an instance may start before any member that can hold the index.
-            consumed.addIndex(IndexType.HASH, "consumer");
-            indexed = true;
-        }
-        List<UserMessage> all = consumed.values(Predicates.equal("consumer", instanceId)).stream()
-                .sorted(ARRIVAL_ORDER).map(ConsumedMessage::toUserMessage).toList();
-        if (page == null) {
-            return all;
-        }
-        int from = 0;
+    /** A page of what this instance consumed, in arrival order; its members sort and cut it. */
+    public void page(@ExchangeProperty(ListPage.PROPERTY) ListPage page, Exchange exchange) throws IOException {
+        ConsumedMessage cursor = null;
         if (page.after() != null) {
-            from = 1 + IntStream.range(0, all.size()).filter(i -> all.get(i).uuid().equals(page.after()))
-                    .findFirst().orElseThrow(() -> new ApiError(400,
-                            "after: this instance consumed no message with the uuid '" + page.after() + "'"));
+            cursor = consumed.get(page.after());
+            if (cursor == null || !cursor.consumer().equals(instanceId)) {
+                throw new ApiError(400, "after: this instance consumed no message with the uuid '" + page.after() + "'");
+            }
         }
-        return all.subList(from, Math.min(all.size(), from + page.limit()));
+        // Written as they are recorded (JSON leaves out the consumer and the arrival), not copied first.
+        replies.replyList(exchange, "/messages", list.page(cursor, page.limit()), ConsumedMessage::uuid, page);
+    }
+
+    /**
+     * Everything this instance consumed, in arrival order, read a window of {@code app.messages.read-window} messages
+     * at a time while the answer goes out (as the logging list is): first the arrival time of each, then the windows.
+     */
+    public void wholeList(Exchange exchange) throws IOException {
+        replies.replyList(exchange, list.read(list.times()));
     }
 
     /** Cluster time in microseconds, never repeating: a restarted instance continues past its last values. */

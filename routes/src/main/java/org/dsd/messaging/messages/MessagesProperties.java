@@ -14,12 +14,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param consumedMapName the Hazelcast map that records, per message uuid, which instance consumed it
  * @param loggedMapName   the logging instances' map ({@code app.logging.map-name}): what must reach a consumer
  * @param redelivery      how often, and after how long, a logged message nobody consumed is queued again
+ * @param readWindow      how many messages the whole list reads from the record at a time: what a list holds in
+ *                        memory while it goes out, however many this instance consumed
  */
 @ConfigurationProperties("app.messages")
 public record MessagesProperties(String instanceId,
                                  @DefaultValue("consumed-messages") String consumedMapName,
                                  @DefaultValue("messages") String loggedMapName,
-                                 @DefaultValue Redelivery redelivery) {
+                                 @DefaultValue Redelivery redelivery,
+                                 @DefaultValue("5000") int readWindow) {
+
+    public MessagesProperties {
+        if (readWindow < 1) {
+            throw new IllegalArgumentException("app.messages.read-window must be at least 1, not " + readWindow);
+        }
+    }
 
     /**
      * @param period how often the oldest messages instance compares the two maps

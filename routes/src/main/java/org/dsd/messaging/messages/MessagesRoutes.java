@@ -1,14 +1,11 @@
 package org.dsd.messaging.messages;
 
-import java.util.List;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
 import org.dsd.messaging.common.HttpErrorRoutes;
-import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.QueueProperties;
 import org.dsd.messaging.common.QuorumGuard;
@@ -35,16 +32,14 @@ public class MessagesRoutes extends RouteBuilder {
     private final MessagesProperties properties;
     private final HazelcastInstance hazelcast;
     private final ConsumedMessages consumed;
-    private final JsonReplies replies;
     private final QuorumGuard quorum;
 
     public MessagesRoutes(QueueProperties queue, MessagesProperties properties, HazelcastInstance hazelcast,
-                          ConsumedMessages consumed, JsonReplies replies, QuorumGuard quorum) {
+                          ConsumedMessages consumed, QuorumGuard quorum) {
         this.queue = queue;
         this.properties = properties;
         this.hazelcast = hazelcast;
         this.consumed = consumed;
-        this.replies = replies;
         this.quorum = quorum;
     }
 
@@ -82,14 +77,19 @@ public class MessagesRoutes extends RouteBuilder {
                     .responseMessage(error(503, "This instance is cut off from the cluster's majority"))
                     .to("direct:messages-list");
 
+        // As the logging list: windows of the sorted index for the whole list, the members cut a page.
         from("direct:messages-list").routeId("messages-list").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(quorum, "ensurePresent")
                 .setProperty(ListPage.PROPERTY, method(ListPage.class, "fromQuery"))
-                .setBody(method(consumed, "list"))
+                .removeHeaders("*")
+                .choice()
+                    .when(exchangeProperty(ListPage.PROPERTY).isNull())
+                        .bean(consumed, "wholeList").id("record-read")
+                    .otherwise()
+                        .bean(consumed, "page").id("record-page")
+                .end()
                 // Again after the read: a member frozen in the middle of it may resume cut off.
-                .bean(quorum, "ensurePresent")
-                .process(exchange -> replies.replyList(exchange, "/messages", exchange.getIn().getBody(List.class),
-                        UserMessage::uuid, exchange.getProperty(ListPage.PROPERTY, ListPage.class)));
+                .bean(quorum, "ensurePresent");
     }
 
     /** The Hazelcast queue can lose an item ({@link UnconsumedMessages}); Kafka keeps what it acknowledged. */

@@ -42,6 +42,27 @@ public final class Http {
         return uuids;
     }
 
+    /**
+     * The uuids of a list read page by page from {@code firstPage} on, following each page's {@code Link} header,
+     * as a client walks a long list; the sizes of the pages go into {@code pageSizes}.
+     */
+    public static List<String> walk(String firstPage, List<Integer> pageSizes) {
+        List<String> walked = new ArrayList<>();
+        URI next = URI.create(firstPage);
+        while (next != null) {
+            URI current = next;
+            Answer page = get(current.toString());
+            if (page.status() != 200) {
+                throw new AssertionError("page " + current + " answered " + page.status() + ": " + page.body());
+            }
+            walked.addAll(uuids(page.json()));
+            pageSizes.add(page.json().size());
+            next = page.headers().firstValue("Link")
+                    .map(link -> current.resolve(link.substring(1, link.indexOf('>')))).orElse(null);
+        }
+        return walked;
+    }
+
     public static Answer get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }

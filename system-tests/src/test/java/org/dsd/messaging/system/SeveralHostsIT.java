@@ -137,6 +137,9 @@ class SeveralHostsIT {
         List<String> logged = Http.uuids(Http.get(cutLogging + "/logging").json());
         assertThat(logged).as("every acknowledged message, once, read through the host that was cut off")
                 .doesNotHaveDuplicates().containsAll(acknowledged).hasSize(acknowledged.size() + 1);
+        // A page is sorted on the members, which run the official image with this project's member jar.
+        assertThat(Http.walk(cutLogging + "/logging?limit=500", new ArrayList<>())).as("the list page by page")
+                .isEqualTo(logged);
 
         List<String> consumed = new ArrayList<>();
         Await.until(Duration.ofSeconds(90), "everything consumed", () -> {
@@ -149,6 +152,9 @@ class SeveralHostsIT {
         });
         assertThat(consumed).as("consumed by one instance, once").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(logged);
+        String messages1 = "http://" + hosts.address(hostOf("messages-1")) + ":" + portOf(services, "messages-1");
+        assertThat(Http.walk(messages1 + "/messages?limit=500", new ArrayList<>())).as("an instance's list page by page")
+                .isEqualTo(Http.uuids(Http.get(messages1 + "/messages").json()));
         assertThat(Duration.ofNanos(reconnectedAt - cutAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
     }
 

@@ -1,0 +1,153 @@
+package org.dsd.messaging.common;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.map.IMap;
+import com.hazelcast.projection.Projections;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.query.Predicates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entries of a distributed map that make up a list (all of them, or those {@code scope} picks), in time order,
+ * read so that no one holds the whole list: the members sort and cut a page, and the whole list is read a window of
+ * the sorted index at a time while its JSON goes out. The index is added on first use, not at start: an instance
+ * may start before any member that can hold it.
+ */
+public final class TimeOrderedList<V extends TimeOrdered> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TimeOrderedList.class);
+    private final IMap<String, V> map;
+    private final IndexConfig index;
+    private final String timeAttribute;
+    private final Predicate<String, V> scope;
+    private final int window;
+    private volatile boolean indexed;
+
+    /**
+     * @param index  a sorted index whose last attribute is {@code timeAttribute}, any before it fixed by the scope
+     * @param scope  which entries belong to the list; null for all of them
+     * @param window how many entries the whole list reads at a time: what it holds in memory while it goes out
+     */
+    public TimeOrderedList(IMap<String, V> map, IndexConfig index, String timeAttribute, Predicate<String, V> scope,
+                           int window) {
+        this.map = map;
+        this.index = index;
+        this.timeAttribute = timeAttribute;
+        this.scope = scope;
+        this.window = window;
+    }
+
+    /**
+     * At most {@code limit} entries in time order, after {@code cursor} (from the start when null). Each member sorts
+     * what it holds after the cursor and sends its first {@code limit}, so a page costs the same at any depth of the
+     * list and no member sends all it holds.
+     */
+    public List<V> page(V cursor, int limit) {
+        ensureIndexed();
+        Predicate<String, V> after = scope == null ? Predicates.alwaysTrue() : scope;
+        if (cursor != null) {
+            // The range is what the index reads; the rest only sorts out entries that share the cursor's time.
+            after = within(Predicates.greaterEqual(timeAttribute, cursor.listedAt()),
+                    Predicates.or(Predicates.greaterThan(timeAttribute, cursor.listedAt()),
+                            Predicates.greaterThan("uuid", cursor.uuid())));
+        }
+        return inTimeOrder(map.values(Predicates.pagingPredicate(after, new TimeOrdered.EntryOrder<V>(), limit)));
+    }
+
+    /** The time of every entry of the list, sorted: one number each, what the windows of the whole list follow. */
+    public long[] times() {
+        ensureIndexed();
+        var time = Projections.<Map.Entry<String, V>, Long>singleAttribute(timeAttribute);
+        Collection<Long> times = scope == null ? map.project(time) : map.project(time, scope);
+        return times.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /**
+     * The entries with the given times, in time order, read a window at a time as the iterator is walked. A window
+     * that comes back with fewer entries than its times throws {@link ServiceUnavailableException}: the list would
+     * otherwise pass for a shorter one. Entries added after the times were read are left out.
+     */
+    public Iterator<V> read(long[] times) {
+        return new WindowedRead(times);
+    }
+
+    /** The conditions and the scope, in one flat conjunction: the index then reads the scope and the range at once. */
+    @SafeVarargs
+    private Predicate<String, V> within(Predicate<String, V>... conditions) {
+        if (scope == null) {
+            return conditions.length == 1 ? conditions[0] : Predicates.and(conditions);
+        }
+        Predicate<?, ?>[] all = new Predicate<?, ?>[conditions.length + 1];
+        all[0] = scope;
+        System.arraycopy(conditions, 0, all, 1, conditions.length);
+        return Predicates.and(all);
+    }
+
+    private List<V> inTimeOrder(Collection<V> found) {
+        List<V> ordered = new ArrayList<>(found);
+        ordered.sort(TimeOrdered.ORDER);
+        return ordered;
+    }
+
+    private void ensureIndexed() {
+        if (!indexed) {
+            map.addIndex(index);
+            indexed = true;
+        }
+    }
+
+    private final class WindowedRead implements Iterator<V> {
+
+        private final long[] times;
+        /** How many of the times the windows read so far. */
+        private int read;
+        private List<V> current = List.of();
+        private int position;
+
+        WindowedRead(long[] times) {
+            this.times = times;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return position < current.size() || read < times.length;
+        }
+
+        @Override
+        public V next() {
+            if (position == current.size()) {
+                if (read == times.length) {
+                    throw new NoSuchElementException();
+                }
+                readNextWindow();
+            }
+            return current.get(position++);
+        }
+
+        /** The next window: its times' range, widened to every entry that shares the last time. */
+        private void readNextWindow() {
+            int end = Math.min(read + window, times.length);
+            while (end < times.length && times[end] == times[end - 1]) {
+                end++;
+            }
+            Collection<V> found = map.values(within(Predicates.between(timeAttribute, times[read], times[end - 1])));
+            if (found.size() < end - read) {
+                LOG.warn("a window of the list returned {} entries, {} were there before: the answer is broken off",
+                        found.size(), end - read);
+                throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances");
+            }
+            LOG.debug("read a window of {} entries, {} of {} read", found.size(), end, times.length);
+            current = inTimeOrder(found);
+            position = 0;
+            read = end;
+        }
+    }
+}
