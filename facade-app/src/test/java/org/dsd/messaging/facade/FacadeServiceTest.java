@@ -1,15 +1,22 @@
 package org.dsd.messaging.facade;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.core.HazelcastException;
@@ -19,6 +26,8 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.dsd.messaging.common.StoredMessage;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Http;
@@ -51,6 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FacadeServiceTest {
 
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(3);
+    private static final Path SPOOL = Path.of("target", "facade-spool-" + UUID.randomUUID()).toAbsolutePath();
     private static ConfigurableApplicationContext logging;
     private static ConfigurableApplicationContext messages;
 
@@ -62,6 +72,7 @@ class FacadeServiceTest {
         registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(logging));
         registry.add("app.facade.messages-urls", () -> FreePort.deadUrl() + "," + ServiceContexts.baseUrl(messages));
+        registry.add("camel.main.stream-caching-spool-directory", SPOOL::toString);
     }
 
     @AfterAll
@@ -134,6 +145,39 @@ class FacadeServiceTest {
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         assertThat(map.get(answer.json().at("/message/uuid").asText())).hasFieldOrPropertyWithValue("msg", largest);
+    }
+
+    @Test
+    void listsLargerThanTheSpoolThresholdGoThroughTemporaryFilesThatAreGoneOnceAnswered() throws Exception {
+        // About 0.9 MB of JSON: beyond the facade's 256 KiB in memory.
+        Map<String, StoredMessage> stored = new HashMap<>();
+        long now = CLUSTER.member(0).getCluster().getClusterTime();
+        for (int i = 0; i < 8_000; i++) {
+            String uuid = UUID.randomUUID().toString();
+            stored.put(uuid, new StoredMessage(uuid, "a message stored for the long list, number " + i, now + i));
+        }
+        map.putAll(stored);
+        Files.createDirectories(SPOOL);
+
+        try (WatchService spooled = FileSystems.getDefault().newWatchService()) {
+            SPOOL.register(spooled, StandardWatchEventKinds.ENTRY_CREATE);
+            Answer answer = Http.get(url);
+
+            assertThat(answer.status()).isEqualTo(200);
+            List<String> logged = Http.uuids(answer.json().get("logging-service"));
+            assertThat(logged).containsAll(stored.keySet()).doesNotHaveDuplicates();
+            assertThat(answer.json().get("messages-service").isArray()).isTrue();
+            assertThat(spooled.poll(5, TimeUnit.SECONDS)).as("a list written to a temporary file").isNotNull();
+        }
+        Await.until(Duration.ofSeconds(5), "no temporary file left", () -> filesIn(SPOOL).isEmpty());
+    }
+
+    private static List<Path> filesIn(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** GET /facade until the messages part holds {@code count} messages: consumption is asynchronous. */

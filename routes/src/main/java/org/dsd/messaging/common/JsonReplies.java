@@ -32,8 +32,8 @@ public class JsonReplies {
         exchange.getMessage().setHeader(Exchange.HTTP_CHUNKED, false);
     }
 
-    /** An answer whose JSON is already written. */
-    public void replyJson(Exchange exchange, int status, byte[] body) {
+    /** An answer whose JSON is already written, or is read from a stream as it goes out. */
+    public void replyJson(Exchange exchange, int status, Object body) {
         answer(exchange, status, body);
     }
 

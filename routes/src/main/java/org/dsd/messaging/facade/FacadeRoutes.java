@@ -159,7 +159,6 @@ public class FacadeRoutes extends RouteBuilder {
                 .loadBalance(failover(service))
                     .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()
-                .bean(messages, "checkListed")
-                .convertBodyTo(byte[].class);
+                .bean(messages, "checkListed");
     }
 }
