@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class TimeOrderedList<V extends TimeOrdered> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeOrderedList.class);
+
     private final IMap<String, V> map;
     private final IndexConfig index;
     private final String timeAttribute;
@@ -47,8 +48,8 @@ public final class TimeOrderedList<V extends TimeOrdered> {
 
     /**
      * At most {@code limit} entries in time order, after {@code cursor} (from the start when null). Each member sorts
-     * what it holds after the cursor and sends its first {@code limit}, so a page costs the same at any depth of the
-     * list and no member sends all it holds.
+     * what it holds after the cursor (a range of the index) and sends only its first {@code limit}: a page never
+     * carries the list to this instance, though the members' work grows with what lies after the cursor.
      */
     public List<V> page(V cursor, int limit) {
         ensureIndexed();
