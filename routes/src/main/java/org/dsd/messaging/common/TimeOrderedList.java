@@ -33,15 +33,15 @@ public final class TimeOrderedList<V extends TimeOrdered> {
     private volatile boolean indexed;
 
     /**
-     * @param index  a sorted index whose last attribute is {@code timeAttribute}, any before it fixed by the scope
+     * @param index  a sorted index whose last attribute is the time the list is ordered by, any before it fixed by
+     *               the scope
      * @param scope  which entries belong to the list; null for all of them
      * @param window how many entries the whole list reads at a time: what it holds in memory while it goes out
      */
-    public TimeOrderedList(IMap<String, V> map, IndexConfig index, String timeAttribute, Predicate<String, V> scope,
-                           int window) {
+    public TimeOrderedList(IMap<String, V> map, IndexConfig index, Predicate<String, V> scope, int window) {
         this.map = map;
         this.index = index;
-        this.timeAttribute = timeAttribute;
+        this.timeAttribute = index.getAttributes().get(index.getAttributes().size() - 1);
         this.scope = scope;
         this.window = window;
     }

@@ -48,7 +48,7 @@ public class ConsumedMessages {
         // Sorted by consumer, then arrival: a list's queries fix the consumer and read a range of arrival times.
         this.list = new TimeOrderedList<>(consumed,
                 new IndexConfig(IndexType.SORTED, ConsumedMessage.CONSUMER, ConsumedMessage.ARRIVAL),
-                ConsumedMessage.ARRIVAL, Predicates.equal(ConsumedMessage.CONSUMER, instanceId),
+                Predicates.equal(ConsumedMessage.CONSUMER, instanceId),
                 properties.readWindow());
         this.replies = replies;
     }
