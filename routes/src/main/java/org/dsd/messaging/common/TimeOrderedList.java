@@ -6,7 +6,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.LongSupplier;
 
+import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.config.IndexConfig;
 import com.hazelcast.map.IMap;
 import com.hazelcast.projection.Projections;
@@ -30,37 +32,61 @@ public final class TimeOrderedList<V extends TimeOrdered> {
     private final String timeAttribute;
     private final Predicate<String, V> scope;
     private final int window;
+    private final LongSupplier now;
     private volatile boolean indexed;
+    /** The time between neighbouring entries on the last page read, -1 before one: the next page's first guess. */
+    private volatile double timePerEntry = -1;
 
     /**
      * @param index  a sorted index whose last attribute is the time the list is ordered by, any before it fixed by
      *               the scope
      * @param scope  which entries belong to the list; null for all of them
      * @param window how many entries the whole list reads at a time: what it holds in memory while it goes out
+     * @param now    the present in the list's time: where a page's range stops widening. Only its cost depends on it
      */
-    public TimeOrderedList(IMap<String, V> map, IndexConfig index, Predicate<String, V> scope, int window) {
+    public TimeOrderedList(IMap<String, V> map, IndexConfig index, Predicate<String, V> scope, int window,
+                           LongSupplier now) {
         this.map = map;
         this.index = index;
         this.timeAttribute = index.getAttributes().get(index.getAttributes().size() - 1);
         this.scope = scope;
         this.window = window;
+        this.now = now;
     }
 
     /**
-     * At most {@code limit} entries in time order, after {@code cursor} (from the start when null). Each member sorts
-     * what it holds after the cursor (a range of the index) and sends only its first {@code limit}: a page never
-     * carries the list to this instance, though the members' work grows with what lies after the cursor.
+     * At most {@code limit} entries in time order, after {@code cursor} (from the start when null). The members sort
+     * and cut a range of the index just after the cursor, not everything after it, so a page deep in a long list
+     * costs what one near its end does. The range starts as wide as the last full page says {@code limit} entries
+     * need, and widens fourfold until they fit; once it reaches the present, what lies after the cursor is read
+     * unbounded. A wrong guess costs a few more queries, never a missed entry.
      */
     public List<V> page(V cursor, int limit) {
         ensureIndexed();
-        Predicate<String, V> after = scope == null ? Predicates.alwaysTrue() : scope;
-        if (cursor != null) {
-            // The range is what the index reads; the rest only sorts out entries that share the cursor's time.
-            after = within(Predicates.greaterEqual(timeAttribute, cursor.listedAt()),
-                    Predicates.or(Predicates.greaterThan(timeAttribute, cursor.listedAt()),
-                            Predicates.greaterThan("uuid", cursor.uuid())));
+        Long from = cursor != null ? Long.valueOf(cursor.listedAt()) : earliest();
+        if (from == null) {
+            return List.of();
         }
-        return inTimeOrder(map.values(Predicates.pagingPredicate(after, new TimeOrdered.EntryOrder<V>(), limit)));
+        // Entries that share the cursor's time and sort before it (by uuid) belong to earlier pages.
+        Predicate<String, V> afterCursor = cursor == null ? null
+                : Predicates.or(Predicates.greaterThan(timeAttribute, from), Predicates.greaterThan("uuid", cursor.uuid()));
+        long toPresent = now.getAsLong() - from;
+        long span = firstSpan(toPresent, limit);
+        for (int queries = 1; ; queries++) {
+            boolean unbounded = span >= toPresent;
+            Predicate<String, V> range = unbounded ? Predicates.greaterEqual(timeAttribute, from)
+                    : Predicates.between(timeAttribute, from, from + span);
+            Predicate<String, V> query = afterCursor == null ? within(range) : within(range, afterCursor);
+            List<V> page = inTimeOrder(map.values(
+                    Predicates.pagingPredicate(query, new TimeOrdered.EntryOrder<V>(), limit)));
+            if (page.size() == limit || unbounded) {
+                LOG.debug("a page of {} after {}: {} queries, the last over {}", page.size(), from, queries,
+                        unbounded ? "all after it" : span);
+                learnDensity(page);
+                return page;
+            }
+            span *= 4;
+        }
     }
 
     /** The time of every entry of the list, sorted: one number each, what the windows of the whole list follow. */
@@ -90,6 +116,25 @@ public final class TimeOrderedList<V extends TimeOrdered> {
         all[0] = scope;
         System.arraycopy(conditions, 0, all, 1, conditions.length);
         return Predicates.and(all);
+    }
+
+    /** The earliest time in the list, null when it is empty: where its first page starts. */
+    private Long earliest() {
+        var min = Aggregators.<Map.Entry<String, V>, Long>comparableMin(timeAttribute);
+        return scope == null ? map.aggregate(min) : map.aggregate(min, scope);
+    }
+
+    private long firstSpan(long toPresent, int limit) {
+        double perEntry = timePerEntry;
+        // Without a full page seen yet, a thousandth of the way to the present: five widenings reach it.
+        long guess = perEntry < 0 ? toPresent / 1024 : (long) Math.ceil(2 * perEntry * limit);
+        return Math.max(1, guess);
+    }
+
+    private void learnDensity(List<V> page) {
+        if (page.size() > 1) {
+            timePerEntry = (double) (page.get(page.size() - 1).listedAt() - page.get(0).listedAt()) / (page.size() - 1);
+        }
     }
 
     private List<V> inTimeOrder(Collection<V> found) {

@@ -42,7 +42,7 @@ public class LoggedMessages {
         this.messages = hazelcast.getMap(properties.mapName());
         this.replies = replies;
         this.list = new TimeOrderedList<>(messages, new IndexConfig(IndexType.SORTED, StoredMessage.ACCEPTED_AT),
-                null, properties.readWindow());
+                null, properties.readWindow(), hazelcast.getCluster()::getClusterTime);
     }
 
     /** How many messages the map holds, counted partition by partition on their owners. */

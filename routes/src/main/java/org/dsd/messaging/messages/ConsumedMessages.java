@@ -49,7 +49,7 @@ public class ConsumedMessages {
         this.list = new TimeOrderedList<>(consumed,
                 new IndexConfig(IndexType.SORTED, ConsumedMessage.CONSUMER, ConsumedMessage.ARRIVAL),
                 Predicates.equal(ConsumedMessage.CONSUMER, instanceId),
-                properties.readWindow());
+                properties.readWindow(), this::latestArrival);
         this.replies = replies;
     }
 
@@ -85,7 +85,15 @@ public class ConsumedMessages {
 
     /** Cluster time in microseconds, never repeating: a restarted instance continues past its last values. */
     private long nextArrival() {
-        long now = TimeUnit.MILLISECONDS.toMicros(hazelcast.getCluster().getClusterTime());
-        return lastArrival.accumulateAndGet(now, (last, clock) -> Math.max(last + 1, clock));
+        return lastArrival.accumulateAndGet(clockMicros(), (last, clock) -> Math.max(last + 1, clock));
+    }
+
+    /** Now in arrival time, at or past every arrival this instance recorded: where a page's range stops widening. */
+    private long latestArrival() {
+        return Math.max(lastArrival.get(), clockMicros());
+    }
+
+    private long clockMicros() {
+        return TimeUnit.MILLISECONDS.toMicros(hazelcast.getCluster().getClusterTime());
     }
 }
