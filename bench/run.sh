@@ -7,7 +7,8 @@
 #   3. the raw baseline in the same run: a Hazelcast client doing one map write plus one queue offer per message
 #      from 8 threads (bench/Baseline.java), and the ratio of the two rates
 #   4. GET /logging and GET /facade (median of 3) with 10,000 and 100,000 messages stored (filled through
-#      POST /logging, the fast way in), and the peak heap of each app meanwhile
+#      POST /logging, the fast way in), and the peak heap of each app meanwhile; then a walk of the whole
+#      /logging list in pages of 1,000, following the Link headers
 #   5. each app's start-up time, from its log
 # Bounded: about 8 minutes on 2 cores, plus the start-up when it starts the topology. Needs wrk (installed from
 # the Debian packages when missing and run as root) and the JDK's jstat.
@@ -78,6 +79,17 @@ fill_to() {
     wrk -t2 -c16 -d5s -s "$HERE/post-logging.lua" "$LOGGING/logging" > /dev/null
   done
 }
+# Walks GET /logging in pages of 1,000 by their Link headers: "pages seconds-in-all slowest-page-seconds", the
+# seconds as curl timed each page (not this loop's own processes).
+walk_pages() {
+  local url="$LOGGING/logging?limit=1000" times=""
+  while [[ -n "$url" ]]; do
+    times+="$(curl -s -o /dev/null -D "$WORK/page-headers" -w '%{time_total}' "$url") "
+    url=$(sed -n 's/^link: <\([^>]*\)>; rel="next".*/\1/Ip' "$WORK/page-headers" | tr -d '\r')
+    [[ -z "$url" ]] || url="$LOGGING$url"
+  done
+  tr ' ' '\n' <<< "$times" | awk 'NF { n++; sum += $1; if ($1 > max) max = $1 } END { printf "%d %.1f %.2f", n, sum, max }'
+}
 median_get() { for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' "$1"; done | sort -n | sed -n 2p; }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%d GiB", $2 / 1048576 }' /proc/meminfo), $(java -version 2>&1 | head -n 1)"
@@ -102,6 +114,7 @@ for size in 10000 100000; do
   kill "$sampler"; wait "$sampler" 2>/dev/null || true
   sample_heaps "$size"
 done
+read -r walked_pages walk_seconds walk_slowest <<< "$(walk_pages)"
 
 started() { grep -h -o 'Started [A-Za-z]*Application in [0-9.]* seconds' "$RUN/logs/$1.log" | tail -n 1 | awk '{ print $4 }'; }
 
@@ -117,6 +130,7 @@ for row in "${gets[@]}"; do
   read -r stored logging facade <<< "$row"
   printf '| %-34s | %-62s |\n' "GET, $stored messages" "/logging ${logging}s, /facade ${facade}s"
 done
+printf '| %-34s | %-62s |\n' "walk /logging, pages of 1,000" "$walked_pages pages, ${walk_seconds}s in all, the slowest ${walk_slowest}s"
 for size in 10000 100000; do
   heaps=""
   for app in "${APPS[@]}"; do heaps+="${app%%-*} $(peak_heap "$size" "$app"), "; done
