@@ -57,8 +57,8 @@ public final class TimeOrderedList<V extends TimeOrdered> {
     /**
      * At most {@code limit} entries in time order, after {@code cursor} (from the start when null). The members sort
      * and cut a range of the index just after the cursor, not everything after it, so a page deep in a long list
-     * costs what one near its end does. The range starts as wide as the last full page says {@code limit} entries
-     * need, and widens fourfold until they fit; once it reaches the present, what lies after the cursor is read
+     * costs what one near its end does. The range starts twice as wide as the last page read says {@code limit}
+     * entries need, and widens fourfold until they fit; once it reaches the present, what lies after the cursor is read
      * unbounded. A wrong guess costs a few more queries, never a missed entry.
      */
     public List<V> page(V cursor, int limit) {
