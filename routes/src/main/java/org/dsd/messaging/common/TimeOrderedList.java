@@ -126,7 +126,7 @@ public final class TimeOrderedList<V extends TimeOrdered> {
 
     private long firstSpan(long toPresent, int limit) {
         double perEntry = timePerEntry;
-        // Without a full page seen yet, a thousandth of the way to the present: five widenings reach it.
+        // Before any page was read, a thousandth of the way to the present: five widenings reach it.
         long guess = perEntry < 0 ? toPresent / 1024 : (long) Math.ceil(2 * perEntry * limit);
         return Math.max(1, guess);
     }

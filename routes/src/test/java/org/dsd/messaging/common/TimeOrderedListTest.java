@@ -110,8 +110,9 @@ class TimeOrderedListTest {
             cursor = read.get(read.size() - 1);
         }
 
-        // What each index hit returned, as a share of what the index held: near 0 for a range of a few hundred of
-        // 20,000 entries; near 1 for a read of everything after the cursor. Summed over both members' halves.
+        // Hazelcast's hit selectivity: 1 less the share of its index that a hit returned, averaged over the hits, on
+        // each member (each indexes about half). Near 1 for ranges of a few hundred of 20,000 entries; near 0 for
+        // reads of everything after the cursor (0.03 with the old read).
         for (int member = 0; member < 2; member++) {
             LocalIndexStats index = cluster.member(member).<String, StoredMessage>getMap(map.getName())
                     .getLocalMapStats().getIndexStats().values().iterator().next();
