@@ -1,3 +1,4 @@
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -5,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.hazelcast.client.HazelcastClient;
@@ -12,6 +14,8 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.transaction.TransactionContext;
+import com.hazelcast.transaction.TransactionalQueue;
 
 /**
  * The benchmark's Hazelcast side, run by bench/run.sh as a single-file program (java -cp hazelcast.jar Baseline.java):
@@ -19,6 +23,11 @@ import com.hazelcast.map.IMap;
  *   raw CLIENTS SECONDS   what the data operations alone cost: CLIENTS threads each doing one map write plus one
  *                         queue offer per message, as the services do, on a map and queue of their own; SECONDS
  *                         of warm-up first, then SECONDS measured
+ *   path CLIENTS SECONDS  what the data operations of the whole guaranteed path cost: as raw, while two consumers
+ *                         (clients of their own, as the two messages instances are) take the queue in transactions
+ *                         of up to 50 items, as the messages instances do, and record each item in a map with
+ *                         putIfAbsent before they commit; prints what raw does, then the CPU per message of the
+ *                         processes named in BENCH_PIDS plus this one's own (user + system, from /proc)
  *   watch DONE-FILE       the depth of the services' queue: sampled every 100 ms until DONE-FILE exists (the load
  *                         ended), then until it is empty; prints the peak depth and how long it took to empty
  *
@@ -35,6 +44,8 @@ public class Baseline {
         try {
             if (args[0].equals("raw")) {
                 raw(client, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            } else if (args[0].equals("path")) {
+                path(config, client, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             } else {
                 watch(client.getQueue("messages"), Path.of(args[1]));
             }
@@ -47,17 +58,117 @@ public class Baseline {
         String name = "bench-raw-" + UUID.randomUUID();
         IMap<String, String> map = client.getMap(name);
         IQueue<String> queue = client.getQueue(name);
-        pairs(map, queue, clients, seconds);
+        pairs(map, queue, clients, seconds, null);
         queue.clear();
-        String[] measured = pairs(map, queue, clients, seconds);
+        String[] measured = pairs(map, queue, clients, seconds, null);
         System.out.printf("raw %d %s %s %s %s%n", clients, measured[0], measured[1], measured[2], measured[3]);
         map.destroy();
         queue.destroy();
     }
 
-    /** Pairs per second, p50 and p99 in ms, offers the full queue refused. */
-    private static String[] pairs(IMap<String, String> map, IQueue<String> queue, int clients, int seconds)
-            throws InterruptedException {
+    private static void path(ClientConfig config, HazelcastInstance client, int clients, int seconds)
+            throws Exception {
+        String name = "bench-path-" + UUID.randomUUID();
+        IMap<String, String> map = client.getMap(name);
+        IQueue<String> queue = client.getQueue(name);
+        List<HazelcastInstance> consumers = new ArrayList<>();
+        List<Thread> consuming = new ArrayList<>();
+        Backlog backlog = new Backlog(new AtomicLong(), new AtomicLong());
+        for (int i = 0; i < 2; i++) {
+            HazelcastInstance consumer = HazelcastClient.newHazelcastClient(config);
+            consumers.add(consumer);
+            Thread thread = new Thread(() -> consume(consumer, name, backlog.consumed()));
+            thread.start();
+            consuming.add(thread);
+        }
+        pairs(map, queue, clients, seconds, backlog);
+        long cpuBefore = cpuTicks();
+        String[] measured = pairs(map, queue, clients, seconds, backlog);
+        long cpuTicks = cpuTicks() - cpuBefore;
+        System.out.printf("path %d %s %s %s %s %.2f%n", clients, measured[0], measured[1], measured[2], measured[3],
+                cpuTicks * 1000.0 / ticksPerSecond() / Long.parseLong(measured[4]));
+        for (Thread thread : consuming) {
+            thread.interrupt();
+            thread.join();
+        }
+        consumers.forEach(HazelcastInstance::shutdown);
+        map.destroy();
+        queue.destroy();
+        client.getMap(name + "-consumed").destroy();
+    }
+
+    /**
+     * What the queue holds: a producer waits while it is more than {@value #MAX_BACKLOG}, so that the rate measured
+     * is the one the consumers keep up with, as the services' consumers do.
+     */
+    private record Backlog(AtomicLong offered, AtomicLong consumed) {
+
+        static final int MAX_BACKLOG = 500;
+
+        void awaitRoom() throws InterruptedException {
+            while (offered.get() - consumed.get() > MAX_BACKLOG) {
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    /** A messages instance's data operations: transactions of what the queue holds, each item recorded once. */
+    private static void consume(HazelcastInstance consumer, String name, AtomicLong consumed) {
+        IMap<String, String> record = consumer.getMap(name + "-consumed");
+        while (!Thread.currentThread().isInterrupted()) {
+            TransactionContext transaction = consumer.newTransactionContext();
+            transaction.beginTransaction();
+            try {
+                TransactionalQueue<String> queue = transaction.getQueue(name);
+                List<String> items = new ArrayList<>();
+                String item = queue.poll(1, TimeUnit.SECONDS);
+                long windowEnds = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+                while (item != null) {
+                    items.add(item);
+                    item = items.size() < 50
+                            ? queue.poll(Math.max(0, windowEnds - System.nanoTime()), TimeUnit.NANOSECONDS) : null;
+                }
+                for (String json : items) {
+                    // Keyed by the uuid, which the producers' JSON holds after its first 9 characters.
+                    record.putIfAbsent(json.substring(9, 45), json);
+                }
+                transaction.commitTransaction();
+                consumed.addAndGet(items.size());
+            } catch (InterruptedException | RuntimeException e) {
+                transaction.rollbackTransaction();
+                return;
+            }
+        }
+    }
+
+    /** CPU time used so far by this process and the ones named in BENCH_PIDS, in clock ticks. */
+    private static long cpuTicks() throws IOException {
+        long ticks = 0;
+        List<String> pids = new ArrayList<>(List.of("self"));
+        pids.addAll(Arrays.asList(System.getenv().getOrDefault("BENCH_PIDS", "").split("[\\s,]+")));
+        for (String pid : pids) {
+            Path stat = Path.of("/proc", pid, "stat");
+            if (!pid.isBlank() && Files.isReadable(stat)) {
+                // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+                String line = Files.readString(stat);
+                String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            }
+        }
+        return ticks;
+    }
+
+    private static long ticksPerSecond() throws IOException, InterruptedException {
+        Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
+        return Long.parseLong(new String(getconf.getInputStream().readAllBytes()).trim());
+    }
+
+    /**
+     * Pairs per second, p50 and p99 in ms, offers the full queue refused, pairs in all. With a backlog, each pair
+     * waits first until the queue has room in it (not counted in its time).
+     */
+    private static String[] pairs(IMap<String, String> map, IQueue<String> queue, int clients, int seconds,
+                                  Backlog backlog) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicLong pairs = new AtomicLong();
         AtomicLong refused = new AtomicLong();
@@ -68,25 +179,36 @@ public class Baseline {
             latencies.add(mine);
             new Thread(() -> {
                 int n = 0;
-                while (System.nanoTime() < end && n < mine.length) {
-                    String uuid = UUID.randomUUID().toString();
-                    String json = "{\"uuid\":\"" + uuid + "\",\"msg\":\"benchmark message " + n + "\"}";
-                    long start = System.nanoTime();
-                    map.putIfAbsent(uuid, json);
-                    if (!queue.offer(json)) {
-                        refused.incrementAndGet();
+                try {
+                    while (System.nanoTime() < end && n < mine.length) {
+                        String uuid = UUID.randomUUID().toString();
+                        String json = "{\"uuid\":\"" + uuid + "\",\"msg\":\"benchmark message " + n + "\"}";
+                        if (backlog != null) {
+                            backlog.awaitRoom();
+                        }
+                        long start = System.nanoTime();
+                        map.putIfAbsent(uuid, json);
+                        if (!queue.offer(json)) {
+                            refused.incrementAndGet();
+                        } else if (backlog != null) {
+                            backlog.offered().incrementAndGet();
+                        }
+                        mine[n++] = System.nanoTime() - start;
+                        pairs.incrementAndGet();
                     }
-                    mine[n++] = System.nanoTime() - start;
-                    pairs.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
                 }
-                done.countDown();
             }).start();
         }
         done.await();
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l).filter(v -> v > 0)).sorted().toArray();
         return new String[] {String.format("%.0f", pairs.get() / (double) seconds),
                 String.format("%.2f", all[all.length / 2] / 1e6),
-                String.format("%.2f", all[(int) (all.length * 0.99)] / 1e6), String.valueOf(refused.get())};
+                String.format("%.2f", all[(int) (all.length * 0.99)] / 1e6), String.valueOf(refused.get()),
+                String.valueOf(pairs.get())};
     }
 
     private static void watch(IQueue<String> queue, Path loadDone) throws InterruptedException {

@@ -4,8 +4,10 @@
 #   1. 200 warm-up POSTs and WARMUP seconds (default 60) of load at 8 clients: the JIT compiles the hot paths
 #   2. POST /facade at 8 and at 32 clients, DURATION seconds each (default 20): req/s, p50, p99, errors; meanwhile
 #      the queue's depth (peak), and how long it takes to empty once the load stops
-#   3. the raw baseline in the same run: a Hazelcast client doing one map write plus one queue offer per message
-#      from 8 threads (bench/Baseline.java), and the ratio of the two rates
+#   3. the raw baselines in the same run (bench/Baseline.java): a Hazelcast client doing one map write plus one
+#      queue offer per message from 8 threads, and the ratio of the two rates; then the data operations of the
+#      whole guaranteed path (the same, consumed by two transacted consumers that record each message), and the
+#      CPU per message for it (the six apps and the client), beside the apps' CPU per POST
 #   4. GET /logging and GET /facade (median of 3) with 10,000 and 100,000 messages stored (filled through
 #      POST /logging, the fast way in), and the peak heap of each app meanwhile; then a walk of the whole
 #      /logging list in pages of 1,000, following the Link headers
@@ -40,7 +42,10 @@ if [[ -z "$HAZELCAST_JAR" ]]; then
   unzip -q -j -o "$ROOT"/facade-app/target/facade-app-*.jar 'BOOT-INF/lib/hazelcast-[0-9]*.jar' -d "$WORK"
   HAZELCAST_JAR="$(ls "$WORK"/hazelcast-*.jar | head -n 1)"
 fi
-baseline() { java -cp "$HAZELCAST_JAR" "$HERE/Baseline.java" "$@" 2>/dev/null | grep -E '^(raw|watch) '; }
+baseline() {
+  BENCH_PIDS="$(for app in "${APPS[@]}"; do pid_of "$app"; done)" java -cp "$HAZELCAST_JAR" "$HERE/Baseline.java" "$@" \
+    2>/dev/null | grep -E '^(raw|path|watch) '
+}
 
 pid_of() { cat "$RUN/$1.pid"; }
 # Used heap in MiB (survivors, eden and old generation, as jstat reports them).
@@ -56,21 +61,31 @@ sample_heaps() {
 }
 peak_heap() { cat "$WORK/heap-$1-$2" 2>/dev/null || echo "?"; }
 
-# POST /facade from $1 clients for $2 seconds; prints "req/s p50 p99 errors peak-depth drain-seconds".
+# CPU time (user + system, in ms) the six apps have used so far.
+cpu_ms() {
+  for app in "${APPS[@]}"; do awk '{ print $14 + $15 }' "/proc/$(pid_of "$app")/stat"; done \
+    | awk -v hz="$(getconf CLK_TCK)" '{ ticks += $1 } END { printf "%d", ticks * 1000 / hz }'
+}
+
+# POST /facade from $1 clients for $2 seconds; prints "req/s p50 p99 errors peak-depth drain-seconds
+# cpu-ms-per-POST" (the CPU of the six apps over the load, per POST answered).
 post_load() {
-  local clients="$1" seconds="$2" out watch
+  local clients="$1" seconds="$2" out watch cpu_before cpu_after
   rm -f "$WORK/load-done"
   baseline watch "$WORK/load-done" > "$WORK/watch" &
   watch=$!
   sleep 3 # the watcher's start (compiling it, joining as a client) is not part of the load
+  cpu_before="$(cpu_ms)"
   out="$(wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$HERE/post-form.lua" "$FACADE/facade")"
+  cpu_after="$(cpu_ms)"
   touch "$WORK/load-done"
   wait "$watch" || true
-  echo "$out" | awk -v watch="$(cat "$WORK/watch")" '
+  echo "$out" | awk -v watch="$(cat "$WORK/watch")" -v cpu=$((cpu_after - cpu_before)) -v seconds="$seconds" '
     /Requests\/sec/ { rate = $2 }
     / 50%/ { p50 = $2 } / 99%/ { p99 = $2 }
     /Non-2xx/ { errors += $5 } /Socket errors/ { errors += $4 + $6 + $8 + $10 }
-    END { split(watch, w, " "); printf "%.0f %s %s %d %s %s\n", rate, p50, p99, errors, w[2], w[3] }' | tr -d ','
+    END { split(watch, w, " "); printf "%.0f %s %s %d %s %s %.2f\n", rate, p50, p99, errors, w[2], w[3],
+          cpu / (rate * seconds) }' | tr -d ','
 }
 
 count_logged() { curl -s "$LOGGING/logging" | grep -o '"uuid"' | wc -l; }
@@ -99,10 +114,11 @@ wrk -t2 -c8 -d"${WARMUP}s" -s "$HERE/post-form.lua" "$FACADE/facade" > /dev/null
 sleep 2
 
 echo "== POST /facade, ${DURATION}s each"
-read -r rate8 p50_8 p99_8 errors8 peak8 drain8 <<< "$(post_load 8 "$DURATION")"
+read -r rate8 p50_8 p99_8 errors8 peak8 drain8 cpu8 <<< "$(post_load 8 "$DURATION")"
 sleep 2
-read -r rate32 p50_32 p99_32 errors32 peak32 drain32 <<< "$(post_load 32 "$DURATION")"
+read -r rate32 p50_32 p99_32 errors32 peak32 drain32 _ <<< "$(post_load 32 "$DURATION")"
 read -r _ _ raw_rate raw_p50 raw_p99 raw_refused <<< "$(baseline raw 8 5)"
+read -r _ _ path_rate path_p50 path_p99 _ path_cpu <<< "$(baseline path 8 10)"
 
 echo "== GET with 10,000 and 100,000 messages stored (filling the map through POST /logging)"
 gets=()
@@ -126,6 +142,8 @@ printf '| %-34s | %-62s |\n' "POST /facade, 32 clients" "$rate32 req/s, p50 $p50
 printf '| %-34s | %-62s |\n' "queue: peak depth, empty after" "8 clients: $peak8, ${drain8}s; 32 clients: $peak32, ${drain32}s"
 printf '| %-34s | %-62s |\n' "raw map write + queue offer, 8 thr" "$raw_rate pairs/s, p50 ${raw_p50}ms, p99 ${raw_p99}ms"
 printf '| %-34s | %-62s |\n' "raw / POST at 8 clients" "$(awk -v r="$raw_rate" -v p="$rate8" 'BEGIN { printf "%.0fx", r / p }')"
+printf '| %-34s | %-62s |\n' "data operations of a POST, 8 thr" "$path_rate msg/s consumed, p50 ${path_p50}ms, p99 ${path_p99}ms"
+printf '| %-34s | %-62s |\n' "CPU per message" "POST at 8 clients ${cpu8} ms (the apps); data operations ${path_cpu} ms (and the client)"
 for row in "${gets[@]}"; do
   read -r stored logging facade <<< "$row"
   printf '| %-34s | %-62s |\n' "GET, $stored messages" "/logging ${logging}s, /facade ${facade}s"
