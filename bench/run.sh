@@ -42,10 +42,7 @@ if [[ -z "$HAZELCAST_JAR" ]]; then
   unzip -q -j -o "$ROOT"/facade-app/target/facade-app-*.jar 'BOOT-INF/lib/hazelcast-[0-9]*.jar' -d "$WORK"
   HAZELCAST_JAR="$(ls "$WORK"/hazelcast-*.jar | head -n 1)"
 fi
-baseline() {
-  BENCH_PIDS="$(for app in "${APPS[@]}"; do pid_of "$app"; done)" java -cp "$HAZELCAST_JAR" "$HERE/Baseline.java" "$@" \
-    2>/dev/null | grep -E '^(raw|path|watch) '
-}
+baseline() { java -cp "$HAZELCAST_JAR" "$HERE/Baseline.java" "$@" 2>/dev/null | grep -E '^(raw|path|watch) '; }
 
 pid_of() { cat "$RUN/$1.pid"; }
 # Used heap in MiB (survivors, eden and old generation, as jstat reports them).
@@ -118,7 +115,9 @@ read -r rate8 p50_8 p99_8 errors8 peak8 drain8 cpu8 <<< "$(post_load 8 "$DURATIO
 sleep 2
 read -r rate32 p50_32 p99_32 errors32 peak32 drain32 _ <<< "$(post_load 32 "$DURATION")"
 read -r _ _ raw_rate raw_p50 raw_p99 raw_refused <<< "$(baseline raw 8 5)"
-read -r _ _ path_rate path_p50 path_p99 _ path_cpu <<< "$(baseline path 8 10)"
+# The path's CPU per message counts the six apps' CPU too.
+app_pids="$(for app in "${APPS[@]}"; do pid_of "$app"; done)"
+read -r _ _ path_rate path_p50 path_p99 _ path_cpu <<< "$(BENCH_PIDS="$app_pids" baseline path 8 10)"
 
 echo "== GET with 10,000 and 100,000 messages stored (filling the map through POST /logging)"
 gets=()
