@@ -1,14 +1,14 @@
 package org.dsd.messaging.common;
 
 import com.hazelcast.cluster.Address;
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Graceful departures for the {@link DataMemberQuorum}: a data member announces, before it shuts down, that it
- * leaves on purpose, and every member's quorum stops expecting it. Destroyed before the Hazelcast instance it uses.
+ * Graceful departures for the {@link DataMemberQuorum}: a member (a data member or a witness) announces, before it
+ * shuts down, that it leaves on purpose, and every member's quorum stops expecting it. Destroyed before the
+ * Hazelcast instance it uses.
  */
 public class DataMemberDepartures implements DisposableBean {
 
@@ -24,9 +24,6 @@ public class DataMemberDepartures implements DisposableBean {
 
     @Override
     public void destroy() {
-        Member self = hazelcast.getCluster().getLocalMember();
-        if (!self.isLiteMember()) {
-            departures.publish(self.getAddress());
-        }
+        departures.publish(hazelcast.getCluster().getLocalMember().getAddress());
     }
 }

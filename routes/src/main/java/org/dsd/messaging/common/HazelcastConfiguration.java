@@ -30,15 +30,23 @@ public class HazelcastConfiguration {
     }
 
     /**
-     * Health component {@code clusterSafe} of a member: UP once every partition has its backups again. Only
-     * then may another member die without losing data. Not part of readiness: the member serves meanwhile.
+     * Health component {@code clusterSafe} of a member: UP once every partition has its backups again and the quorum
+     * no longer expects a member that left ({@link DataMemberQuorum}). Only then may another member die without
+     * losing data or service. Not part of readiness: the member serves meanwhile.
      */
     @Bean
     @ConditionalOnProperty(name = "app.hazelcast.mode", havingValue = "member", matchIfMissing = true)
     public HealthIndicator clusterSafeHealthIndicator(HazelcastInstance hazelcast) {
-        return () -> hazelcast.getPartitionService().isClusterSafe()
-                ? Health.up().build()
-                : Health.down().withDetail("reason", "partitions are migrating or backups are missing").build();
+        DataMemberQuorum quorum = DataMemberQuorum.of(hazelcast);
+        return () -> {
+            if (!hazelcast.getPartitionService().isClusterSafe()) {
+                return Health.down().withDetail("reason", "partitions are migrating or backups are missing").build();
+            }
+            if (quorum.hasLeftMembers()) {
+                return Health.down().withDetail("reason", "the quorum still expects a member that left").build();
+            }
+            return Health.up().withDetails(quorum.expectedCounts()).build();
+        };
     }
 
     /**

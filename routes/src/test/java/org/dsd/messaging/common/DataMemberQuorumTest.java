@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
@@ -16,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.dsd.messaging.testing.HazelcastTestCluster.hasQuorum;
 
-/** The quorum on real members: stopped members shrink the cluster, vanished ones still count. */
+/**
+ * The quorum on real members: stopped members shrink the cluster; vanished ones still count until the survivors,
+ * a majority, are safe without them.
+ */
 class DataMemberQuorumTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -65,6 +69,55 @@ class DataMemberQuorumTest {
             assertThatThrownBy(() -> map.get("before")).isInstanceOf(SplitBrainProtectionException.class);
             assertThatThrownBy(() -> map.put("island", "write")).isInstanceOf(SplitBrainProtectionException.class);
             assertThatThrownBy(() -> cluster.member(0).getQueue("messages").offer("island item"))
+                    .isInstanceOf(SplitBrainProtectionException.class);
+        }
+    }
+
+    @Test
+    void crashesOneAfterAnotherEachOnceTheClusterIsSafeLeaveTheLastDataMemberServingBesideAWitness() {
+        try (HazelcastTestCluster cluster = HazelcastTestCluster.start(3)) {
+            HazelcastInstance witness = cluster.startLiteMember();
+            HazelcastInstance last = cluster.member(0);
+            DataMemberQuorum quorum = DataMemberQuorum.of(last);
+            IMap<String, String> map = last.getMap("messages");
+            IntStream.range(0, 100).forEach(i -> map.put("key-" + i, "msg" + i));
+            Await.until(TIMEOUT, "the witness counted", () -> quorum.expectedCounts().get("expectedWitnesses") == 1);
+
+            cluster.member(2).getLifecycleService().terminate();
+            // The survivors are a majority and, once every partition has its backups again, stop expecting it.
+            Await.until(TIMEOUT, "two data members expected",
+                    () -> quorum.expectedCounts().get("expectedDataMembers") == 2 && !quorum.hasLeftMembers());
+            cluster.member(1).getLifecycleService().terminate();
+            Await.until(TIMEOUT, "one data member left", () -> last.getCluster().getMembers().size() == 2);
+
+            // Half of the data members (whose backups hold the other half) and the only witness: it serves.
+            Await.pause(Duration.ofSeconds(2));
+            assertThat(hasQuorum(last)).isTrue();
+            assertThat(new QuorumGuard(last, true, new PauseDetector(Duration.ofSeconds(3), Duration.ofSeconds(11)))
+                    .present()).isTrue();
+            assertThat(map.size()).isEqualTo(100);
+            map.put("after", "two crashes");
+            assertThat(witness.getMap("messages").get("after")).isEqualTo("two crashes");
+        }
+    }
+
+    @Test
+    void twoDataMembersVanishedAtOnceLeaveTheLastOneRefusingDespiteTheWitness() {
+        try (HazelcastTestCluster cluster = HazelcastTestCluster.start(3)) {
+            cluster.startLiteMember();
+            HazelcastInstance last = cluster.member(0);
+            Await.until(TIMEOUT, "the witness counted",
+                    () -> DataMemberQuorum.of(last).expectedCounts().get("expectedWitnesses") == 1);
+
+            // A split that leaves one data member and the witness on one side: the other side may be serving.
+            cluster.member(1).getLifecycleService().terminate();
+            cluster.member(2).getLifecycleService().terminate();
+
+            Await.until(TIMEOUT, "no quorum", () -> !hasQuorum(last));
+            Await.pause(Duration.ofSeconds(2));
+            assertThat(hasQuorum(last)).isFalse();
+            assertThat(DataMemberQuorum.of(last).expectedCounts().get("expectedDataMembers")).isEqualTo(3);
+            assertThatThrownBy(() -> last.getMap("messages").put("island", "write"))
                     .isInstanceOf(SplitBrainProtectionException.class);
         }
     }

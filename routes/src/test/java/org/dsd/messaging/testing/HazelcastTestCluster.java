@@ -54,6 +54,17 @@ public final class HazelcastTestCluster implements AutoCloseable {
         return cluster;
     }
 
+    /** Starts a lite member (a messages app's kind: no data, a witness of the quorum) in this cluster. */
+    public HazelcastInstance startLiteMember() {
+        HazelcastProperties lite = new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER,
+                properties.clusterName(), properties.members(), properties.bindAddress(), null, properties.port(),
+                properties.backupCount(), properties.queueMaxSize(), properties.heartbeatIntervalSeconds(),
+                properties.maxNoHeartbeatSeconds());
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(lite));
+        instances.add(member);
+        return member;
+    }
+
     /** Spring properties that make an app join this cluster in the given mode ("member", "lite-member", "client"). */
     public Map<String, String> appProperties(String mode) {
         Map<String, String> props = new LinkedHashMap<>();
