@@ -13,7 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param messagesUrls with {@code app.discovery=static}: base URLs of the messages instances (GET /messages)
  * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
  * @param idempotencyKeyMapName the Hazelcast map that remembers them
- * @param maxAttempts           how many instances of a service one request tries at most
+ * @param maxAttempts           how many instances of a service one list request tries at most
+ * @param postDeadline          how long POST /facade may try to log a message before it answers 503: instances
+ *                              that fail or do not answer are tried again, one after another, until then
+ * @param hedgeAfter            a logging instance that has not answered a POST for this long gets the same POST
+ *                              sent to the next instance beside it (the store is idempotent by uuid)
+ * @param queueOfferWait        how long a POST waits for its queue offer before it acknowledges the logged message
+ *                              anyway: the offer goes on in the background, and the redelivery queues a logged
+ *                              message no consumer got
  * @param failedInstanceBackoff how long an instance that failed is tried after the others (left out, if it gave no
  *                              answer at all, unless no other is left); doubled on each further failure in a row
  * @param failedInstanceMaxBackoff the longest it is tried after the others
@@ -29,6 +36,9 @@ public record FacadeProperties(
         @DefaultValue("24h") Duration idempotencyKeyTtl,
         @DefaultValue("idempotency-keys") String idempotencyKeyMapName,
         @DefaultValue("3") int maxAttempts,
+        @DefaultValue("10s") Duration postDeadline,
+        @DefaultValue("300ms") Duration hedgeAfter,
+        @DefaultValue("1s") Duration queueOfferWait,
         @DefaultValue("10s") Duration failedInstanceBackoff,
         @DefaultValue("1m") Duration failedInstanceMaxBackoff,
         @DefaultValue("2s") Duration stalledInstanceAfter) {

@@ -15,7 +15,7 @@ import org.dsd.messaging.common.MessageText;
 import org.dsd.messaging.common.PostedAnswer;
 import org.dsd.messaging.common.QueueProperties;
 import org.dsd.messaging.common.ServiceLists;
-import org.dsd.messaging.common.ServiceUnavailableException;
+import org.dsd.messaging.facade.RandomFailoverLoadBalancer.Attempts;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -26,8 +26,9 @@ import static org.dsd.messaging.common.RestContract.error;
 import static org.dsd.messaging.common.RestContract.limitParam;
 
 /**
- * facade-service: a POST is logged by a random logging instance (failing over to the others), then queued
- * for the messages instances; a repeat under a completed {@code Idempotency-Key} is answered without either.
+ * facade-service: a POST is logged by a random logging instance (failing over to the others and hedging a slow
+ * one, until its deadline), then queued for the messages instances; a repeat under a completed
+ * {@code Idempotency-Key} is answered without either.
  * A GET returns the list of a random logging and a random messages instance.
  */
 @Component
@@ -41,10 +42,11 @@ public class FacadeRoutes extends RouteBuilder {
     private final IdempotencyKeys idempotencyKeys;
     private final FacadeMessages messages;
     private final JsonReplies replies;
+    private final QueueHandOff queueHandOff;
 
     public FacadeRoutes(FacadeProperties services, ServiceDirectory directory, QueueProperties queue,
                         MessageRequestReader reader, IdempotencyKeys idempotencyKeys, FacadeMessages messages,
-                        JsonReplies replies) {
+                        JsonReplies replies, QueueHandOff queueHandOff) {
         this.services = services;
         this.directory = directory;
         this.queue = queue;
@@ -52,6 +54,7 @@ public class FacadeRoutes extends RouteBuilder {
         this.idempotencyKeys = idempotencyKeys;
         this.messages = messages;
         this.replies = replies;
+        this.queueHandOff = queueHandOff;
     }
 
     @Override
@@ -70,7 +73,8 @@ public class FacadeRoutes extends RouteBuilder {
                     .responseMessage(error(415, "Not a form, JSON or plain text"))
                     .responseMessage(error(422, "The Idempotency-Key was used with another message"))
                     .responseMessage(error(502, "A logging instance refused the message (a fault between the services)"))
-                    .responseMessage(error(503, "No logging instance answered, or the queue is full or unreachable"))
+                    .responseMessage(error(503, "No logging instance stored it within app.facade.post-deadline, "
+                            + "or the queue is full"))
                     .to("direct:facade-post")
                 .get().id("facade-get-rest").description("The lists of a random logging and messages instance")
                     .produces(JSON).outType(ServiceLists.class)
@@ -88,7 +92,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .filter(exchangeProperty(IdempotencyKeys.COMPLETED).isNotEqualTo(true))
                     .to("direct:logging-store")
                     .setBody(exchangeProperty(FacadeMessages.MESSAGE))
-                    .to("direct:queue-offer")
+                    .bean(queueHandOff, "offer")
                     .bean(idempotencyKeys, "complete")
                 .end()
                 .bean(messages, "answerPosted");
@@ -99,14 +103,19 @@ public class FacadeRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
                 // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
-                .loadBalance(failover(ServiceDirectory.LOGGING))
+                // The store is idempotent by uuid, so a slow instance's POST is hedged on another one.
+                .loadBalance(failover(ServiceDirectory.LOGGING, Attempts.hedged(services.postDeadline(),
+                        services.hedgeAfter())))
                     .toD(onEachInstance("/logging", "POST", "200-499"))
                 .end()
                 .bean(messages, "checkLogged");
 
-        // The queue client retries by itself (Hazelcast redo, Kafka retries); what still fails is a 503.
-        // A second copy that such a retry may leave on the queue is dropped by uuid at the consumers.
-        from("direct:queue-offer").routeId("queue-offer").errorHandler(noErrorHandler())
+        // Run by QueueHandOff beside the POST. The queue client retries by itself (Hazelcast redo, Kafka retries);
+        // an offer that still fails (cut off by a dying member: indeterminate state) is tried again for a while.
+        // A second copy that a retry may leave on the queue is dropped by uuid at the consumers.
+        from("direct:queue-offer").routeId("queue-offer")
+                .errorHandler(defaultErrorHandler().retryWhile(method(queueHandOff, "mayRetry"))
+                        .redeliveryDelay(100).retryAttemptedLogLevel(LoggingLevel.WARN))
                 .removeHeaders("*")
                 // Kafka partitions by the record key: keyed by uuid, the messages instances share the work.
                 // Other components ignore the header.
@@ -114,15 +123,7 @@ public class FacadeRoutes extends RouteBuilder {
                 // JSON text: what every queue component carries, and readable wherever the queue is inspected.
                 .marshal().json()
                 .convertBodyTo(String.class)
-                .doTry()
-                    .to(queue.sendUri()).id("queue-send")
-                // A full Hazelcast queue fails the add at once with this exception: refused, never blocked on.
-                .doCatch(IllegalStateException.class).onWhen(exceptionMessage().isEqualTo("Queue is full!"))
-                    .throwException(ServiceUnavailableException.class, "queue is full: message logged, not queued")
-                .doCatch(Exception.class)
-                    .log(LoggingLevel.WARN, "queue offer failed: ${exception.message}")
-                    .throwException(ServiceUnavailableException.class, "queue unavailable: message logged, not queued")
-                .end();
+                .to(queue.sendUri()).id("queue-send");
 
         from("direct:facade-get").routeId("facade-get").routeConfigurationId(HttpErrorRoutes.ID)
                 .setProperty(ListPage.PROPERTY, method(ListPage.class, "fromQuery"))
@@ -138,8 +139,8 @@ public class FacadeRoutes extends RouteBuilder {
         listFrom(ServiceDirectory.MESSAGES, "direct:messages-list-remote", "/messages", "messagesQuery");
     }
 
-    private RandomFailoverLoadBalancer failover(String service) {
-        return new RandomFailoverLoadBalancer(service, () -> directory.instances(service), services.maxAttempts(),
+    private RandomFailoverLoadBalancer failover(String service, Attempts attempts) {
+        return new RandomFailoverLoadBalancer(service, () -> directory.instances(service), attempts,
                 services.failedInstanceBackoff(), services.failedInstanceMaxBackoff(), services.stalledInstanceAfter());
     }
 
@@ -156,7 +157,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_QUERY, method(messages, pageQuery))
                 .setBody(constant(null))
                 // A 400 is about the request (a cursor no instance knows), so no other instance is asked.
-                .loadBalance(failover(service))
+                .loadBalance(failover(service, Attempts.oneAfterAnother(services.maxAttempts())))
                     .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()
                 .bean(messages, "checkListed");

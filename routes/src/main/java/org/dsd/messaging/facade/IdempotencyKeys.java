@@ -1,8 +1,11 @@
 package org.dsd.messaging.facade;
 
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import org.apache.camel.Exchange;
@@ -10,6 +13,8 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.common.UserMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +33,9 @@ public class IdempotencyKeys {
     public static final String COMPLETED = "idempotencyKeyCompleted";
 
     static final int MAX_KEY_LENGTH = 255;
+    private static final Duration CLAIM_RETRIES_FOR = Duration.ofSeconds(2);
+    private static final Duration CLAIM_RETRY_PAUSE = Duration.ofMillis(100);
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
 
     private final IMap<String, KeyedMessage> keys;
     private final long ttlMillis;
@@ -50,8 +58,7 @@ public class IdempotencyKeys {
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
             throw new ApiError(400, HEADER + " must be 1 to " + MAX_KEY_LENGTH + " characters");
         }
-        KeyedMessage first = keys.putIfAbsent(key, new KeyedMessage(fresh.uuid(), text, false),
-                ttlMillis, TimeUnit.MILLISECONDS);
+        KeyedMessage first = claimOnce(key, new KeyedMessage(fresh.uuid(), text, false));
         exchange.setProperty(KEY, key);
         if (first == null) {
             return fresh;
@@ -61,6 +68,26 @@ public class IdempotencyKeys {
         }
         exchange.setProperty(COMPLETED, first.completed());
         return new UserMessage(first.uuid(), first.msg());
+    }
+
+    /**
+     * The key's first message, or null if this claim is the first. A claim cut off by a dying member is made again:
+     * should the first one have stored it, the second finds this very claim, which is as good as none.
+     */
+    private KeyedMessage claimOnce(String key, KeyedMessage claim) {
+        long giveUpAt = System.nanoTime() + CLAIM_RETRIES_FOR.toNanos();
+        while (true) {
+            try {
+                KeyedMessage first = keys.putIfAbsent(key, claim, ttlMillis, TimeUnit.MILLISECONDS);
+                return claim.equals(first) ? null : first;
+            } catch (HazelcastException e) {
+                if (System.nanoTime() - giveUpAt > 0) {
+                    throw e;
+                }
+                LOG.warn("claim of Idempotency-Key {} failed, trying again: {}", key, e.toString());
+                LockSupport.parkNanos(CLAIM_RETRY_PAUSE.toNanos());
+            }
+        }
     }
 
     /** Marks the request's key as done: a repeat then answers at once, without logging or queueing again. */

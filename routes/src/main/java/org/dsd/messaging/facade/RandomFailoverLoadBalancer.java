@@ -2,15 +2,23 @@ package org.dsd.messaging.facade;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.apache.camel.AsyncCallback;
-import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 import org.apache.camel.spi.HttpResponseAware;
@@ -23,8 +31,14 @@ import org.slf4j.LoggerFactory;
  * Load balancer over the live instances of a service ({@link ServiceDirectory}): it starts at a random instance
  * and, when that fails (refused, timed out, 5xx), walks on to the next until one answers; Camel's own balancers are
  * either random or failover, never both, and over a fixed list. Each attempt is a copy of the exchange carrying the
- * instance's base URL in {@link #INSTANCE_URL}, for the one dynamic endpoint the balancer wraps. When every instance
- * tried failed, the exchange fails with {@link ServiceUnavailableException}.
+ * instance's base URL in {@link #INSTANCE_URL}, for the one dynamic endpoint the balancer wraps. When the
+ * {@link Attempts} are used up, the exchange fails with {@link ServiceUnavailableException}.
+ *
+ * <p>With {@link Attempts#hedgeAfter()} set, the attempts of a call that is safe to repeat (a POST idempotent by
+ * uuid) run beside the caller: one that has not answered for that long gets a second one on the next instance, and
+ * the first to succeed wins ("The Tail at Scale"); failed rounds over every instance are repeated until
+ * {@link Attempts#within()} has passed. So a killed or frozen instance costs a call a hedge delay, not a response
+ * timeout, and the call answers within its deadline whatever the instances do.
  *
  * <p>A circuit breaker per instance keeps requests away from one that fails: it goes last for {@code backoff},
  * doubled on each further failure up to {@code maxBackoff}, until a call to it succeeds. An instance that gave no
@@ -39,58 +53,178 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
     /** The exchange property that holds the base URL of the instance an attempt calls. */
     public static final String INSTANCE_URL = "instanceUrl";
 
+    /**
+     * How one call uses the instances.
+     *
+     * @param max        attempts at most, hedges included
+     * @param within     with hedging: how long the attempts may take in all before the call fails
+     * @param hedgeAfter an attempt unanswered for this long gets another one beside it on the next instance; null:
+     *                   attempts one after another on the caller's thread, each until it answers or times out
+     */
+    public record Attempts(int max, Duration within, Duration hedgeAfter) {
+
+        /** One instance after another, each once at most, {@code max} in all. */
+        public static Attempts oneAfterAnother(int max) {
+            return new Attempts(max, null, null);
+        }
+
+        /** Hedged after {@code hedgeAfter}, over and over until {@code within} has passed. */
+        public static Attempts hedged(Duration within, Duration hedgeAfter) {
+            return new Attempts(Integer.MAX_VALUE, within, hedgeAfter);
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RandomFailoverLoadBalancer.class);
+    /** The pause after every instance failed once, before the next round of a hedged call. */
+    private static final long ROUND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String serviceName;
     private final Supplier<List<String>> instances;
-    private final int maxAttempts;
+    private final Attempts attempts;
     private final long backoffNanos;
     private final long maxBackoffNanos;
     private final long stalledAfterNanos;
     private final Map<String, Calls> callsByInstance = new ConcurrentHashMap<>();
+    private ExecutorService hedgedAttempts;
 
-    public RandomFailoverLoadBalancer(String serviceName, Supplier<List<String>> instances, int maxAttempts,
+    public RandomFailoverLoadBalancer(String serviceName, Supplier<List<String>> instances, Attempts attempts,
                                       Duration backoff, Duration maxBackoff, Duration stalledAfter) {
         this.serviceName = serviceName;
         this.instances = instances;
-        this.maxAttempts = maxAttempts;
+        this.attempts = attempts;
         this.backoffNanos = backoff.toNanos();
         this.maxBackoffNanos = maxBackoff.toNanos();
         this.stalledAfterNanos = stalledAfter.toNanos();
     }
 
     @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        if (attempts.hedgeAfter() != null) {
+            hedgedAttempts = Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, serviceName + "-attempt");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (hedgedAttempts != null) {
+            hedgedAttempts.shutdownNow();
+        }
+        super.doStop();
+    }
+
+    @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        AsyncProcessor endpoint = doGetProcessors()[0];
         List<String> urls = order(instances.get());
+        Throwable failure = attempts.hedgeAfter() == null ? oneAfterAnother(exchange, urls) : hedged(exchange, urls);
+        if (failure != null || urls.isEmpty()) {
+            exchange.setException(new ServiceUnavailableException(serviceName + " unavailable: "
+                    + (urls.isEmpty() ? "no instance registered" : "no instance answered"), failure));
+        }
+        callback.done(true);
+        return true;
+    }
+
+    /** Attempts on the caller's thread; null once one succeeded (its results are the exchange's), else the last failure. */
+    private Throwable oneAfterAnother(Exchange exchange, List<String> urls) {
         Throwable lastFailure = null;
-        for (String url : urls.subList(0, Math.min(maxAttempts, urls.size()))) {
+        for (String url : urls.subList(0, Math.min(attempts.max(), urls.size()))) {
             if (!isRunAllowed()) {
                 break;
             }
-            Calls calls = calls(url);
-            Exchange attempt = ExchangeHelper.createCopy(exchange, true);
-            attempt.setProperty(INSTANCE_URL, url);
-            calls.started();
-            try {
-                endpoint.process(attempt);
-            } catch (Exception e) {
-                attempt.setException(e);
-            } finally {
-                calls.ended(attempt.getException(), backoffNanos, maxBackoffNanos);
-            }
+            Exchange attempt = attempt(exchange, url);
             if (attempt.getException() == null) {
                 ExchangeHelper.copyResults(exchange, attempt);
-                callback.done(true);
-                return true;
+                return null;
             }
             lastFailure = attempt.getException();
-            LOG.warn("{} instance {} failed, trying the next: {}", serviceName, url, lastFailure.toString());
         }
-        exchange.setException(new ServiceUnavailableException(serviceName + " unavailable: "
-                + (urls.isEmpty() ? "no instance registered" : "no instance answered"), lastFailure));
-        callback.done(true);
-        return true;
+        return lastFailure == null ? new IllegalStateException("stopped") : lastFailure;
+    }
+
+    /**
+     * Attempts beside the caller, hedged and repeated until the deadline; null once one succeeded (its results are
+     * the exchange's), else the last failure. Attempts still under way then finish unseen.
+     */
+    private Throwable hedged(Exchange exchange, List<String> urls) {
+        if (urls.isEmpty()) {
+            return null;
+        }
+        long deadline = System.nanoTime() + attempts.within().toNanos();
+        BlockingQueue<Answered> answered = new LinkedBlockingQueue<>();
+        Set<Integer> underWay = new HashSet<>();
+        Throwable lastFailure = new TimeoutException("no answer within " + attempts.within());
+        int started = 0;
+        int failed = 0;
+        long hedgeAt = 0;
+        while (isRunAllowed()) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return lastFailure;
+            }
+            boolean mayStart = started < attempts.max() && underWay.size() < urls.size();
+            if (mayStart && (underWay.isEmpty() || now - hedgeAt >= 0)) {
+                if (underWay.isEmpty() && failed > 0 && failed % urls.size() == 0) {
+                    // Every instance failed once more: a short pause before the next round.
+                    LockSupport.parkNanos(Math.min(ROUND_PAUSE_NANOS, deadline - now));
+                }
+                int index = started++ % urls.size();
+                while (underWay.contains(index)) {
+                    index = started++ % urls.size();
+                }
+                int instance = index;
+                underWay.add(instance);
+                hedgedAttempts.execute(() -> answered.add(new Answered(instance, attempt(exchange, urls.get(instance)))));
+                hedgeAt = System.nanoTime() + attempts.hedgeAfter().toNanos();
+                continue;
+            }
+            Answered answer;
+            try {
+                answer = answered.poll((mayStart ? Math.min(deadline, hedgeAt) : deadline) - now, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return e;
+            }
+            if (answer == null) {
+                continue;
+            }
+            underWay.remove(answer.instance());
+            if (answer.attempt().getException() == null) {
+                ExchangeHelper.copyResults(exchange, answer.attempt());
+                return null;
+            }
+            lastFailure = answer.attempt().getException();
+            failed++;
+            hedgeAt = System.nanoTime();
+        }
+        return lastFailure;
+    }
+
+    /** A finished attempt of a hedged call, on the instance at this index of the call's order. */
+    private record Answered(int instance, Exchange attempt) {
+    }
+
+    /** One call to the instance at {@code url}, on a copy of the exchange that holds its outcome. */
+    private Exchange attempt(Exchange exchange, String url) {
+        Calls calls = calls(url);
+        Exchange attempt = ExchangeHelper.createCopy(exchange, true);
+        attempt.setProperty(INSTANCE_URL, url);
+        calls.started();
+        try {
+            doGetProcessors()[0].process(attempt);
+        } catch (Exception e) {
+            attempt.setException(e);
+        } finally {
+            calls.ended(attempt.getException(), backoffNanos, maxBackoffNanos);
+        }
+        if (attempt.getException() != null) {
+            LOG.warn("{} instance {} failed, trying the next: {}", serviceName, url, attempt.getException().toString());
+        }
+        return attempt;
     }
 
     private Calls calls(String url) {

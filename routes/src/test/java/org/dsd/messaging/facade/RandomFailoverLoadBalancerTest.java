@@ -20,6 +20,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.dsd.messaging.common.ServiceUnavailableException;
+import org.dsd.messaging.facade.RandomFailoverLoadBalancer.Attempts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,6 +39,7 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
     private final AtomicInteger hungAttempts = new AtomicInteger();
     private final AtomicInteger frozenCalls = new AtomicInteger();
     private final AtomicInteger timedOutCalls = new AtomicInteger();
+    private final AtomicInteger flakyCalls = new AtomicInteger();
     private final CountDownLatch resumed = new CountDownLatch(1);
 
     @Override
@@ -89,10 +91,34 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                             null, Map.of(), "{\"error\":\"no quorum\"}");
                 });
                 from("direct:call-registered").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get, 3, NEVER, NEVER,
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get,
+                                Attempts.oneAfterAnother(3), NEVER, NEVER, NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
+                from("direct:hedged-with-a-frozen-instance").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service",
+                                () -> List.of("direct:frozen", "mock:up-1"),
+                                Attempts.hedged(Duration.ofSeconds(5), Duration.ofMillis(100)), NEVER, NEVER, NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
+                from("direct:hedged-all-down").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service",
+                                () -> List.of("direct:down", "direct:hung"),
+                                Attempts.hedged(Duration.ofMillis(700), Duration.ofMillis(100)), Duration.ZERO, NEVER,
                                 NEVER))
                             .toD(EACH_INSTANCE)
                         .end();
+                from("direct:hedged-flaky").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", () -> List.of("direct:flaky"),
+                                Attempts.hedged(Duration.ofSeconds(5), Duration.ofMillis(100)), Duration.ZERO, NEVER,
+                                NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
+                from("direct:flaky").process(exchange -> {
+                    if (flakyCalls.incrementAndGet() <= 3) {
+                        throw new IllegalStateException("indeterminate operation state");
+                    }
+                });
                 from("direct:frozen").process(exchange -> {
                     frozenCalls.incrementAndGet();
                     resumed.await();
@@ -107,8 +133,8 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
 
     private static RandomFailoverLoadBalancer balancer(List<String> instances, int maxAttempts, Duration backoff,
                                                        Duration stalledAfter) {
-        return new RandomFailoverLoadBalancer("test-service", () -> instances, maxAttempts, backoff, NEVER,
-                stalledAfter);
+        return new RandomFailoverLoadBalancer("test-service", () -> instances, Attempts.oneAfterAnother(maxAttempts),
+                backoff, NEVER, stalledAfter);
     }
 
     private void countFirstPick(Exchange exchange, String instance) {
@@ -211,6 +237,38 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                 .hasMessage("test-service unavailable: no instance answered")
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(attemptsOnDown.get()).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(30)
+    void aHedgedCallStuckOnAFrozenInstanceIsAnsweredByAnotherOneAfterTheHedgeDelay() {
+        for (int i = 0; i < 20; i++) {
+            long began = System.nanoTime();
+            assertThat(template.requestBody("direct:hedged-with-a-frozen-instance", "m")).isEqualTo("m");
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(1));
+        }
+
+        assertThat(frozenCalls.get()).as("calls that reached the frozen instance").isPositive();
+        resumed.countDown();
+    }
+
+    @Test
+    void aHedgedCallTriesEveryInstanceAgainUntilItsDeadlineThenFailsWithServiceUnavailable() {
+        long began = System.nanoTime();
+        Exchange result = template.request("direct:hedged-all-down", exchange -> exchange.getIn().setBody("m"));
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+        assertThat(result.getException()).isInstanceOf(ServiceUnavailableException.class)
+                .hasMessage("test-service unavailable: no instance answered");
+        assertThat(took).isBetween(Duration.ofMillis(700), Duration.ofMillis(2000));
+        assertThat(attemptsOnDown.get()).as("rounds over the instances").isGreaterThan(2);
+        assertThat(hungAttempts.get()).as("rounds over the instances").isGreaterThan(2);
+    }
+
+    @Test
+    void aHedgedCallSucceedsOnceAnInstanceThatFailedAnswers() {
+        assertThat(template.requestBody("direct:hedged-flaky", "m")).isEqualTo("m");
+        assertThat(flakyCalls.get()).isEqualTo(4);
     }
 
     @Test
