@@ -34,6 +34,8 @@ final class ChaosRun {
     private static final int CLIENTS = 8;
     private static final Duration CLIENT_PACE = Duration.ofMillis(100);
     private static final int READERS = 2;
+    /** The longest a POST of a client that never retries may take while a logging or messages instance is killed. */
+    private static final Duration KILL_COST_BOUND = Duration.ofSeconds(2);
 
     private ChaosRun() {
     }
@@ -50,8 +52,11 @@ final class ChaosRun {
         List<String> listUrls = Stream.concat(topology.logging().stream().map(i -> i.url() + "/logging"),
                 Stream.of(topology.facadeUrl())).toList();
         ListReaders readers = ListReaders.start(listUrls, load, READERS);
+        NonRetryingClient seedClient = NonRetryingClient.start(topology.facadeUrl(), "chaos-seed-client",
+                CLIENT_PACE);
         Nemesis nemesis = new Nemesis(topology, targets, mayFreeze, seed);
         nemesis.runUntil(began + duration.toNanos()).join();
+        seedClient.close();
         load.stop();
         load.finish();
         readers.stop();
@@ -82,17 +87,28 @@ final class ChaosRun {
                         + "logged); longest time with no POST accepted %s%n"
                         + "  lost %d, logged twice %d, consumed twice %d, acknowledged but not consumed %d%n"
                         + "  lists read during the run: %d answered, %d refused, stale %d, with a uuid twice %d%n"
-                        + "  retried answers %s%n",
+                        + "  retried answers %s%n"
+                        + "  a client that never retries: %s%n",
                 seed, ran, targets.stream().map(Instance::name).toList(), nemesis.byService(), load.requests(),
                 acknowledged.size(), load.unacknowledged().size(), unacknowledgedLogged.size(),
                 load.longestWithoutAcknowledgement(), lost.size(), loggedTwice.size(), consumedTwice.size(),
                 notConsumed.size(), readers.answered(), readers.refused(), readers.stale().size(),
-                readers.doubled().size(), load.retried());
+                readers.doubled().size(), load.retried(), seedClient.summary());
         List<Long> acks = load.acknowledgementTimes();
+        List<String> killsThatReachedAClient = new ArrayList<>();
         for (Fault fault : nemesis.faults()) {
-            System.out.printf("  %-36s at %4ds, healed after %5.1fs, longest time with no POST accepted %5.1fs%n",
+            List<NonRetryingClient.Call> errors = seedClient.errors(fault.began(), fault.healed());
+            Duration slowestPost = seedClient.slowest("POST", fault.began(), fault.healed());
+            System.out.printf("  %-36s at %4ds, healed after %5.1fs, longest time with no POST accepted %5.1fs; "
+                            + "the client that never retries: %d errors, slowest POST %5.2fs%n",
                     fault, Duration.ofNanos(fault.began() - began).toSeconds(), fault.lasted().toMillis() / 1000.0,
-                    PostLoad.longestGap(acks, fault.began(), fault.healed()).toMillis() / 1000.0);
+                    PostLoad.longestGap(acks, fault.began(), fault.healed()).toMillis() / 1000.0, errors.size(),
+                    slowestPost.toMillis() / 1000.0);
+            boolean killOfAnInstanceThatHasPeers = fault.kind().equals("kill") && !fault.target().app.equals("facade");
+            if (killOfAnInstanceThatHasPeers && (!errors.isEmpty() || slowestPost.compareTo(KILL_COST_BOUND) > 0)) {
+                killsThatReachedAClient.add(fault + ": " + errors.size() + " errors " + errors.stream().limit(3)
+                        .map(NonRetryingClient.Call::error).toList() + ", slowest POST " + slowestPost);
+            }
         }
         // Printed whatever fails first: one run failed on a doubled message and its stale lists went unseen.
         readers.stale().forEach(stale -> System.out.println("  stale: " + stale));
@@ -107,6 +123,9 @@ final class ChaosRun {
         // Every single fault heals within the clients' two minutes of retrying: none should have given up.
         assertThat(load.unacknowledged()).as("messages whose client gave up").isEmpty();
         assertThat(afterwards.status()).as("a POST once all is healed: " + afterwards.body()).isEqualTo(201);
+        // One facade by the seed's design: its own faults reach its clients. A logging or messages instance's never.
+        assertThat(killsThatReachedAClient).as("kills of a logging or messages instance that reached the client "
+                + "that never retries (an error, or a POST slower than " + KILL_COST_BOUND + ")").isEmpty();
     }
 
     /** Every uuid the messages instances list, once all of {@code acknowledged} are (or three minutes passed). */
