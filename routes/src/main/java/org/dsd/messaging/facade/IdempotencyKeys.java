@@ -33,7 +33,7 @@ public class IdempotencyKeys {
     public static final String COMPLETED = "idempotencyKeyCompleted";
 
     static final int MAX_KEY_LENGTH = 255;
-    private static final Duration CLAIM_RETRIES_FOR = Duration.ofSeconds(2);
+    private static final int CLAIM_ATTEMPTS = 3;
     private static final Duration CLAIM_RETRY_PAUSE = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
 
@@ -75,13 +75,12 @@ public class IdempotencyKeys {
      * should the first one have stored it, the second finds this very claim, which is as good as none.
      */
     private KeyedMessage claimOnce(String key, KeyedMessage claim) {
-        long giveUpAt = System.nanoTime() + CLAIM_RETRIES_FOR.toNanos();
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 KeyedMessage first = keys.putIfAbsent(key, claim, ttlMillis, TimeUnit.MILLISECONDS);
                 return claim.equals(first) ? null : first;
             } catch (HazelcastException e) {
-                if (System.nanoTime() - giveUpAt > 0) {
+                if (attempt == CLAIM_ATTEMPTS) {
                     throw e;
                 }
                 LOG.warn("claim of Idempotency-Key {} failed, trying again: {}", key, e.toString());

@@ -75,7 +75,7 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RandomFailoverLoadBalancer.class);
-    /** The pause after every instance failed once, before the next round of a hedged call. */
+    /** The pause before an instance is tried again by the same hedged call. */
     private static final long ROUND_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String serviceName;
@@ -199,7 +199,9 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
             }
             lastFailure = answer.attempt().getException();
             failed++;
-            hedgeAt = System.nanoTime();
+            // The next instance at once; while others are still under way, not before a pause (the one left may be
+            // the one that just failed, and refuses at once).
+            hedgeAt = System.nanoTime() + (underWay.isEmpty() ? 0 : ROUND_PAUSE_NANOS);
         }
         return lastFailure;
     }
