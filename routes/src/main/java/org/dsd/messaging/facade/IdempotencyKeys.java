@@ -33,12 +33,12 @@ public class IdempotencyKeys {
     public static final String COMPLETED = "idempotencyKeyCompleted";
 
     static final int MAX_KEY_LENGTH = 255;
-    private static final int CLAIM_ATTEMPTS = 3;
     private static final Duration CLAIM_RETRY_PAUSE = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
 
     private final IMap<String, KeyedMessage> keys;
     private final long ttlMillis;
+    private final long claimDeadlineNanos;
 
     /** What a key stands for: the message it was first used with, and whether it was logged and queued. */
     public record KeyedMessage(String uuid, String msg, boolean completed) {
@@ -47,6 +47,7 @@ public class IdempotencyKeys {
     public IdempotencyKeys(HazelcastInstance hazelcast, FacadeProperties properties) {
         this.keys = hazelcast.getMap(properties.idempotencyKeyMapName());
         this.ttlMillis = properties.idempotencyKeyTtl().toMillis();
+        this.claimDeadlineNanos = properties.postDeadline().toNanos();
     }
 
     /** The message this request posts: a new one, or the one its key was first used with. */
@@ -71,16 +72,18 @@ public class IdempotencyKeys {
     }
 
     /**
-     * The key's first message, or null if this claim is the first. A claim cut off by a dying member is made again:
-     * should the first one have stored it, the second finds this very claim, which is as good as none.
+     * The key's first message, or null if this claim is the first. A claim cut off by a dying member is made again
+     * until {@code app.facade.post-deadline} has passed: should the first one have stored it, the second finds this
+     * very claim, which is as good as none.
      */
     private KeyedMessage claimOnce(String key, KeyedMessage claim) {
-        for (int attempt = 1; ; attempt++) {
+        long giveUpAt = System.nanoTime() + claimDeadlineNanos;
+        while (true) {
             try {
                 KeyedMessage first = keys.putIfAbsent(key, claim, ttlMillis, TimeUnit.MILLISECONDS);
                 return claim.equals(first) ? null : first;
             } catch (HazelcastException e) {
-                if (attempt == CLAIM_ATTEMPTS) {
+                if (System.nanoTime() - giveUpAt > 0) {
                     throw e;
                 }
                 LOG.warn("claim of Idempotency-Key {} failed, trying again: {}", key, e.toString());

@@ -65,6 +65,7 @@ final class ChaosRun {
         topology.awaitClusterSafe();
         Map<String, String> acknowledged = load.acknowledgedByText();
         Set<String> acknowledgedUuids = new HashSet<>(acknowledged.values());
+        acknowledgedUuids.addAll(seedClient.acknowledged());
         Answer list = Http.get(topology.logging().get(0).url() + "/logging");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
         List<String> loggedTexts = new ArrayList<>();
