@@ -19,10 +19,10 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import com.hazelcast.logging.ILogger;
+import com.hazelcast.logging.Logger;
 import com.hazelcast.splitbrainprotection.HeartbeatAware;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Split-brain protection of every map and queue: a member serves only while its side of the cluster holds a strict
@@ -59,7 +59,8 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
     /** Topic on which a member announces, just before it shuts down gracefully, that it leaves on purpose. */
     public static final String DEPARTURES_TOPIC = "data-member-departures";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DataMemberQuorum.class);
+    /** Hazelcast's logging: a member started from the image has this class and Hazelcast on its classpath only. */
+    private static final ILogger LOG = Logger.getLogger(DataMemberQuorum.class);
     /** How often a member that left is looked at: it stops being expected soon after the cluster is safe. */
     private static final long LEFT_MEMBERS_CHECK_MILLIS = 250;
 
@@ -183,13 +184,13 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
                 if (present.contains(address)) {
                     return false;
                 }
-                LOG.info("member {} left and the cluster is safe without it: no longer expected", address);
+                LOG.info("member " + address + " left and the cluster is safe without it: no longer expected");
                 heard.remove(address);
                 return true;
             });
         } catch (RuntimeException e) {
             // A member shutting down or a cluster changing under the check: the next one looks again.
-            LOG.debug("left members not checked: {}", e.toString());
+            LOG.fine("left members not checked: " + e);
         }
     }
 
