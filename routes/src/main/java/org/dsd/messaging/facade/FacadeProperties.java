@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              for it meanwhile
  * @param hedgeAfter            a logging instance that has not answered a POST for this long gets the same POST
  *                              sent to the next instance beside it (the store is idempotent by uuid)
+ * @param listHedgeAfter        a list request that an instance has not answered in full for this long is sent to
+ *                              the next instance beside it; longer than a whole list of 100,000 messages takes
+ * @param listDeadline          how long a list request may take in all before it answers 503
  * @param queueOfferWait        how long a POST waits for its queue offer before it acknowledges the logged message
  *                              anyway: the offer goes on in the background, and the redelivery queues a logged
  *                              message no consumer got
@@ -41,6 +44,8 @@ public record FacadeProperties(
         @DefaultValue("15s") Duration postDeadline,
         @DefaultValue("300ms") Duration hedgeAfter,
         @DefaultValue("1s") Duration queueOfferWait,
+        @DefaultValue("2s") Duration listHedgeAfter,
+        @DefaultValue("30s") Duration listDeadline,
         @DefaultValue("10s") Duration failedInstanceBackoff,
         @DefaultValue("1m") Duration failedInstanceMaxBackoff,
         @DefaultValue("2s") Duration stalledInstanceAfter) {

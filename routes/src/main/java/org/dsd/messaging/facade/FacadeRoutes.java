@@ -157,7 +157,9 @@ public class FacadeRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_QUERY, method(messages, pageQuery))
                 .setBody(constant(null))
                 // A 400 is about the request (a cursor no instance knows), so no other instance is asked.
-                .loadBalance(failover(service, Attempts.oneAfterAnother(services.maxAttempts())))
+                // A read is safe to repeat: one from an instance that does not answer (frozen) is hedged on another.
+                .loadBalance(failover(service, Attempts.hedged(services.maxAttempts(), services.listDeadline(),
+                        services.listHedgeAfter())))
                     .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()
                 .bean(messages, "checkListed");

@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * instance's base URL in {@link #INSTANCE_URL}, for the one dynamic endpoint the balancer wraps. When the
  * {@link Attempts} are used up, the exchange fails with {@link ServiceUnavailableException}.
  *
- * <p>With {@link Attempts#hedgeAfter()} set, the attempts of a call that is safe to repeat (a POST idempotent by
- * uuid) run beside the caller: one that has not answered for that long gets a second one on the next instance, and
- * the first to succeed wins ("The Tail at Scale"); failed rounds over every instance are repeated until
- * {@link Attempts#within()} has passed. So a killed or frozen instance costs a call a hedge delay, not a response
- * timeout, and the call answers within its deadline whatever the instances do.
+ * <p>The calls it balances are safe to repeat (a read, or a POST idempotent by uuid), so the attempts run beside the
+ * caller and are hedged: one that has not answered within {@link Attempts#hedgeAfter()} gets a second one on the
+ * next instance, and the first to succeed wins ("The Tail at Scale"); failed rounds over every instance are
+ * repeated until {@link Attempts#max()} attempts were made or {@link Attempts#within()} has passed. So a killed or
+ * frozen instance costs a call a hedge delay, not a response timeout, and the call answers within its deadline
+ * whatever the instances do.
  *
  * <p>A circuit breaker per instance keeps requests away from one that fails: it goes last for {@code backoff},
  * doubled on each further failure up to {@code maxBackoff}, until a call to it succeeds. An instance that gave no
@@ -57,20 +58,26 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
      * How one call uses the instances.
      *
      * @param max        attempts at most, hedges included
-     * @param within     with hedging: how long the attempts may take in all before the call fails
-     * @param hedgeAfter an attempt unanswered for this long gets another one beside it on the next instance; null:
-     *                   attempts one after another on the caller's thread, each until it answers or times out
+     * @param within     how long the attempts may take in all before the call fails
+     * @param hedgeAfter an attempt unanswered for this long gets another one beside it on the next instance
      */
     public record Attempts(int max, Duration within, Duration hedgeAfter) {
 
-        /** One instance after another, each once at most, {@code max} in all. */
+        private static final Duration NEVER = Duration.ofDays(1);
+
+        /** One instance after another, each until it answers or times out, {@code max} attempts in all. */
         public static Attempts oneAfterAnother(int max) {
-            return new Attempts(max, null, null);
+            return new Attempts(max, NEVER, NEVER);
         }
 
         /** Hedged after {@code hedgeAfter}, over and over until {@code within} has passed. */
         public static Attempts hedged(Duration within, Duration hedgeAfter) {
             return new Attempts(Integer.MAX_VALUE, within, hedgeAfter);
+        }
+
+        /** Hedged after {@code hedgeAfter}, {@code max} attempts at most, all within {@code within}. */
+        public static Attempts hedged(int max, Duration within, Duration hedgeAfter) {
+            return new Attempts(max, within, hedgeAfter);
         }
     }
 
@@ -100,50 +107,29 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (attempts.hedgeAfter() != null) {
-            hedgedAttempts = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, serviceName + "-attempt");
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
+        hedgedAttempts = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, serviceName + "-attempt");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (hedgedAttempts != null) {
-            hedgedAttempts.shutdownNow();
-        }
+        hedgedAttempts.shutdownNow();
         super.doStop();
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         List<String> urls = order(instances.get());
-        Throwable failure = attempts.hedgeAfter() == null ? oneAfterAnother(exchange, urls) : hedged(exchange, urls);
+        Throwable failure = hedged(exchange, urls);
         if (failure != null || urls.isEmpty()) {
             exchange.setException(new ServiceUnavailableException(serviceName + " unavailable: "
                     + (urls.isEmpty() ? "no instance registered" : "no instance answered"), failure));
         }
         callback.done(true);
         return true;
-    }
-
-    /** Attempts on the caller's thread; null once one succeeded (its results are the exchange's), else the last failure. */
-    private Throwable oneAfterAnother(Exchange exchange, List<String> urls) {
-        Throwable lastFailure = null;
-        for (String url : urls.subList(0, Math.min(attempts.max(), urls.size()))) {
-            if (!isRunAllowed()) {
-                break;
-            }
-            Exchange attempt = attempt(exchange, url);
-            if (attempt.getException() == null) {
-                ExchangeHelper.copyResults(exchange, attempt);
-                return null;
-            }
-            lastFailure = attempt.getException();
-        }
-        return lastFailure == null ? new IllegalStateException("stopped") : lastFailure;
     }
 
     /**
@@ -167,6 +153,9 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
                 return lastFailure;
             }
             boolean mayStart = started < attempts.max() && underWay.size() < urls.size();
+            if (!mayStart && underWay.isEmpty()) {
+                return lastFailure;
+            }
             if (mayStart && (underWay.isEmpty() || now - hedgeAt >= 0)) {
                 if (underWay.isEmpty() && failed > 0 && failed % urls.size() == 0) {
                     // Every instance failed once more: a short pause before the next round.

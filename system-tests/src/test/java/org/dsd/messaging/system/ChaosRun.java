@@ -101,10 +101,11 @@ final class ChaosRun {
             List<NonRetryingClient.Call> errors = seedClient.errors(fault.began(), fault.healed());
             Duration slowestPost = seedClient.slowest("POST", fault.began(), fault.healed());
             System.out.printf("  %-36s at %4ds, healed after %5.1fs, longest time with no POST accepted %5.1fs; "
-                            + "the client that never retries: %d errors, slowest POST %5.2fs%n",
+                            + "the client that never retries: %d errors, slowest POST %5.2fs, slowest GET %5.2fs%n",
                     fault, Duration.ofNanos(fault.began() - began).toSeconds(), fault.lasted().toMillis() / 1000.0,
                     PostLoad.longestGap(acks, fault.began(), fault.healed()).toMillis() / 1000.0, errors.size(),
-                    slowestPost.toMillis() / 1000.0);
+                    slowestPost.toMillis() / 1000.0,
+                    seedClient.slowest("GET", fault.began(), fault.healed()).toMillis() / 1000.0);
             boolean killOfAnInstanceThatHasPeers = fault.kind().equals("kill") && !fault.target().app.equals("facade");
             if (killOfAnInstanceThatHasPeers && (!errors.isEmpty() || slowestPost.compareTo(KILL_COST_BOUND) > 0)) {
                 killsThatReachedAClient.add(fault + ": " + errors.size() + " errors " + errors.stream().limit(3)
