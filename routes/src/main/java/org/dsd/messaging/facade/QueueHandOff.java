@@ -47,23 +47,22 @@ public class QueueHandOff {
             exchange.getIn().setBody(message);
             exchange.setProperty(RETRY_UNTIL, System.nanoTime() + retryNanos);
         });
-        Exchange done;
+        Throwable failure;
         try {
-            done = offered.get(waitMillis, TimeUnit.MILLISECONDS);
+            failure = offered.get(waitMillis, TimeUnit.MILLISECONDS).getException();
         } catch (TimeoutException stillUnderWay) {
             LOG.warn("queue offer of {} still under way after {} ms: acknowledged as logged", message.uuid(),
                     waitMillis);
             return;
         } catch (ExecutionException e) {
-            done = null;
+            failure = e.getCause();
         }
-        Exception failure = done == null ? null : done.getException();
         if (isQueueFull(failure)) {
             throw new ServiceUnavailableException("queue is full: message logged, not queued");
         }
-        if (done == null || failure != null) {
+        if (failure != null) {
             LOG.warn("queue offer of {} failed: acknowledged as logged, the redelivery queues it: {}", message.uuid(),
-                    String.valueOf(failure));
+                    failure.toString());
         }
     }
 
