@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.StreamCache;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 import org.apache.camel.spi.HttpResponseAware;
 import org.apache.camel.support.ExchangeHelper;
@@ -206,6 +207,10 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
         attempt.setProperty(INSTANCE_URL, url);
         calls.started();
         try {
+            if (attempt.getIn().getBody() instanceof StreamCache body) {
+                // Attempts run at once: each reads a stream of its own (marshal leaves one), as Camel's multicast does.
+                attempt.getIn().setBody(body.copy(attempt));
+            }
             doGetProcessors()[0].process(attempt);
         } catch (Exception e) {
             attempt.setException(e);

@@ -1,10 +1,13 @@
 package org.dsd.messaging.facade;
 
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +20,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.dsd.messaging.common.ServiceUnavailableException;
@@ -41,6 +45,8 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
     private final AtomicInteger timedOutCalls = new AtomicInteger();
     private final AtomicInteger flakyCalls = new AtomicInteger();
     private final CountDownLatch resumed = new CountDownLatch(1);
+    private final CountDownLatch partReadThenHung = new CountDownLatch(1);
+    private final AtomicReference<Object> hungAttemptsStream = new AtomicReference<>();
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
@@ -114,6 +120,18 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                                 NEVER))
                             .toD(EACH_INSTANCE)
                         .end();
+                from("direct:hedged-stream").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service",
+                                () -> List.of("direct:reads-part-then-hangs", "mock:up-1"),
+                                Attempts.hedged(Duration.ofSeconds(5), Duration.ofMillis(100)), NEVER, NEVER, NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
+                from("direct:reads-part-then-hangs").process(exchange -> {
+                    hungAttemptsStream.set(exchange.getIn().getBody());
+                    exchange.getIn().getBody(InputStream.class).readNBytes(3);
+                    partReadThenHung.countDown();
+                    resumed.await();
+                });
                 from("direct:flaky").process(exchange -> {
                     if (flakyCalls.incrementAndGet() <= 3) {
                         throw new IllegalStateException("indeterminate operation state");
@@ -263,6 +281,29 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
         assertThat(took).isBetween(Duration.ofMillis(700), Duration.ofMillis(2000));
         assertThat(attemptsOnDown.get()).as("rounds over the instances").isGreaterThan(2);
         assertThat(hungAttempts.get()).as("rounds over the instances").isGreaterThan(2);
+    }
+
+    @Test
+    @Timeout(30)
+    void everyHedgedAttemptReadsTheWholeStreamOfItsOwn() throws Exception {
+        MockEndpoint up = getMockEndpoint("mock:up-1");
+        List<Object> streamsReadBesideTheHungOne = new CopyOnWriteArrayList<>();
+        up.whenAnyExchangeReceived(exchange -> {
+            if (hungAttemptsStream.get() != null) {
+                streamsReadBesideTheHungOne.add(exchange.getIn().getBody());
+            }
+            exchange.getIn().setBody(exchange.getIn().getBody(String.class));
+        });
+        // Until one call has gone first to the instance that reads part of its body and hangs: its hedge on the other
+        // instance answers with what that one read.
+        while (partReadThenHung.getCount() > 0) {
+            InputStreamCache body = new InputStreamCache("the whole message".getBytes(StandardCharsets.UTF_8));
+            assertThat(template.requestBody("direct:hedged-stream", body, String.class)).isEqualTo("the whole message");
+        }
+        resumed.countDown();
+
+        // Read at the same time by two threads, one stream would give each a part: every attempt has its own.
+        assertThat(streamsReadBesideTheHungOne).isNotEmpty().noneMatch(stream -> stream == hungAttemptsStream.get());
     }
 
     @Test

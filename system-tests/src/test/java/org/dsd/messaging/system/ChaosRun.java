@@ -128,6 +128,12 @@ final class ChaosRun {
         assertThat(load.unacknowledged()).as("messages whose client gave up").isEmpty();
         assertThat(afterwards.status()).as("a POST once all is healed: " + afterwards.body()).isEqualTo(201);
         // One facade by the seed's design: its own faults reach its clients. A logging or messages instance's never.
+        List<NonRetryingClient.Call> errorsBesideTheFacadesFaults = seedClient.errors().stream()
+                .filter(call -> nemesis.faults().stream().noneMatch(fault -> fault.target().app.equals("facade")
+                        && call.overlaps(fault.began(), fault.healed())))
+                .toList();
+        assertThat(errorsBesideTheFacadesFaults).as("errors of the client that never retries, the facade's own "
+                + "faults aside").isEmpty();
         assertThat(faultsThatReachedAClient).as("faults that reached the client that never retries (an error, or a "
                 + "POST slower than " + KILL_COST_BOUND + " for a kill, " + MESSAGES_FREEZE_COST_BOUND
                 + " for a frozen messages instance)").isEmpty();

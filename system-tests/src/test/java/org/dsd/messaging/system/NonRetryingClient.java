@@ -23,6 +23,11 @@ final class NonRetryingClient implements AutoCloseable {
 
     /** One request: what it was, when it was sent (System.nanoTime), how long it took, and what went wrong. */
     record Call(String kind, long sent, long nanos, String error) {
+
+        /** Whether it was under way at some time in [from, to) (System.nanoTime). */
+        boolean overlaps(long from, long to) {
+            return sent < to && sent + nanos >= from;
+        }
     }
 
     private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
@@ -90,19 +95,19 @@ final class NonRetryingClient implements AutoCloseable {
         calls.add(new Call("GET", sent, System.nanoTime() - sent, error));
     }
 
-    /** The calls sent at or after {@code from} and before {@code to} (System.nanoTime) that failed. */
+    /** The calls under way at some time in [from, to) (System.nanoTime) that failed. */
     List<Call> errors(long from, long to) {
-        return calls.stream().filter(call -> call.error() != null && call.sent() >= from && call.sent() < to).toList();
+        return calls.stream().filter(call -> call.error() != null && call.overlaps(from, to)).toList();
     }
 
     List<Call> errors() {
         return errors(Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
-    /** The slowest call of this kind ("POST", "GET") sent in [from, to). */
+    /** The slowest call of this kind ("POST", "GET") under way at some time in [from, to). */
     Duration slowest(String kind, long from, long to) {
-        return Duration.ofNanos(calls.stream().filter(call -> call.kind().equals(kind) && call.sent() >= from
-                && call.sent() < to).mapToLong(Call::nanos).max().orElse(0));
+        return Duration.ofNanos(calls.stream().filter(call -> call.kind().equals(kind) && call.overlaps(from, to))
+                .mapToLong(Call::nanos).max().orElse(0));
     }
 
     Duration slowest(String kind) {
