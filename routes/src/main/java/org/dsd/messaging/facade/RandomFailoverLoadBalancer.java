@@ -146,6 +146,7 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
         Set<Integer> underWay = new HashSet<>();
         Throwable lastFailure = new TimeoutException("no answer within " + attempts.within());
         int started = 0;
+        int next = 0;
         int failed = 0;
         long hedgeAt = 0;
         while (isRunAllowed()) {
@@ -162,11 +163,11 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
                     // Every instance failed once more: a short pause before the next round.
                     LockSupport.parkNanos(Math.min(ROUND_PAUSE_NANOS, deadline - now));
                 }
-                int index = started++ % urls.size();
-                while (underWay.contains(index)) {
-                    index = started++ % urls.size();
+                while (underWay.contains(next % urls.size())) {
+                    next++;
                 }
-                int instance = index;
+                int instance = next++ % urls.size();
+                started++;
                 underWay.add(instance);
                 hedgedAttempts.execute(() -> answered.add(new Answered(instance, attempt(exchange, urls.get(instance)))));
                 hedgeAt = System.nanoTime() + attempts.hedgeAfter().toNanos();
