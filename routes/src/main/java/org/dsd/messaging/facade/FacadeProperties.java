@@ -16,8 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts           how many instances of a service one list request tries at most
  * @param postDeadline          how long POST /facade may try to log a message before it answers 503: instances
  *                              that fail or do not answer are tried again, one after another, until then; longer
- *                              than the cluster takes to drop a frozen member (about 8 s), whose partitions wait
- *                              for it meanwhile
+ *                              than the cluster takes to drop a frozen member (about 8 s, 18 s seen after irregular
+ *                              heartbeats), whose partitions wait for it meanwhile
  * @param hedgeAfter            a logging instance that has not answered a POST for this long gets the same POST
  *                              sent to the next instance beside it (the store is idempotent by uuid)
  * @param listHedgeAfter        a list request that an instance has not answered in full for this long is sent to
@@ -41,7 +41,7 @@ public record FacadeProperties(
         @DefaultValue("24h") Duration idempotencyKeyTtl,
         @DefaultValue("idempotency-keys") String idempotencyKeyMapName,
         @DefaultValue("3") int maxAttempts,
-        @DefaultValue("15s") Duration postDeadline,
+        @DefaultValue("20s") Duration postDeadline,
         @DefaultValue("300ms") Duration hedgeAfter,
         @DefaultValue("1s") Duration queueOfferWait,
         @DefaultValue("2s") Duration listHedgeAfter,
