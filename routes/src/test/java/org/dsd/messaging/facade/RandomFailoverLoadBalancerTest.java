@@ -101,31 +101,13 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                                 Attempts.oneAfterAnother(3), NEVER, NEVER, NEVER))
                             .toD(EACH_INSTANCE)
                         .end();
-                from("direct:hedged-with-a-frozen-instance").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service",
-                                () -> List.of("direct:frozen", "mock:up-1"),
-                                Attempts.hedged(Duration.ofSeconds(5), Duration.ofMillis(100)), NEVER, NEVER, NEVER))
-                            .toD(EACH_INSTANCE)
-                        .end();
-                from("direct:hedged-all-down").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service",
-                                () -> List.of("direct:down", "direct:hung"),
-                                Attempts.hedged(Duration.ofMillis(700), Duration.ofMillis(100)), Duration.ZERO, NEVER,
-                                NEVER))
-                            .toD(EACH_INSTANCE)
-                        .end();
-                from("direct:hedged-flaky").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service", () -> List.of("direct:flaky"),
-                                Attempts.hedged(Duration.ofSeconds(5), Duration.ofMillis(100)), Duration.ZERO, NEVER,
-                                NEVER))
-                            .toD(EACH_INSTANCE)
-                        .end();
-                from("direct:hedged-stream").errorHandler(noErrorHandler())
-                        .loadBalance(new RandomFailoverLoadBalancer("test-service",
-                                () -> List.of("direct:reads-part-then-hangs", "mock:up-1"),
-                                Attempts.hedged(Duration.ofSeconds(5), Duration.ofMillis(100)), NEVER, NEVER, NEVER))
-                            .toD(EACH_INSTANCE)
-                        .end();
+                hedgedOver("direct:hedged-with-a-frozen-instance", List.of("direct:frozen", "mock:up-1"),
+                        Duration.ofSeconds(5), NEVER);
+                hedgedOver("direct:hedged-all-down", List.of("direct:down", "direct:hung"), Duration.ofMillis(700),
+                        Duration.ZERO);
+                hedgedOver("direct:hedged-flaky", List.of("direct:flaky"), Duration.ofSeconds(5), Duration.ZERO);
+                hedgedOver("direct:hedged-stream", List.of("direct:reads-part-then-hangs", "mock:up-1"),
+                        Duration.ofSeconds(5), NEVER);
                 from("direct:reads-part-then-hangs").process(exchange -> {
                     hungAttemptsStream.set(exchange.getIn().getBody());
                     exchange.getIn().getBody(InputStream.class).readNBytes(3);
@@ -145,6 +127,15 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                     hungAttempts.incrementAndGet();
                     throw new IllegalStateException("read timed out");
                 });
+            }
+
+            /** A call hedged after 100 ms over {@code instances}, all within {@code within}. */
+            private void hedgedOver(String from, List<String> instances, Duration within, Duration backoff) {
+                from(from).errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", () -> instances,
+                                Attempts.hedged(within, Duration.ofMillis(100)), backoff, NEVER, NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
             }
         };
     }
