@@ -118,7 +118,7 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
     public boolean apply(Collection<Member> members) {
         long now = System.currentTimeMillis();
         HazelcastInstance instance = hazelcast;
-        Collection<Member> witnesses = instance == null ? List.of() : instance.getCluster().getMembers();
+        Collection<Member> everyMember = instance == null ? List.of() : instance.getCluster().getMembers();
         int presentData = 0;
         int presentWitnesses = 0;
         for (Member member : members) {
@@ -126,7 +126,7 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
                 presentData++;
             }
         }
-        for (Member member : witnesses) {
+        for (Member member : everyMember) {
             if (member.isLiteMember() && isPresent(member, false, now)) {
                 presentWitnesses++;
             }
@@ -179,7 +179,7 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
                     || !members.equals(instance.getCluster().getMembers())) {
                 return;
             }
-            Set<Address> present = members.stream().map(Member::getAddress).collect(Collectors.toSet());
+            Set<Address> present = addresses(members);
             expected.keySet().removeIf(address -> {
                 if (present.contains(address)) {
                     return false;
@@ -200,9 +200,11 @@ public final class DataMemberQuorum implements SplitBrainProtectionFunction, Hea
         if (instance == null) {
             return false;
         }
-        Set<Address> present = instance.getCluster().getMembers().stream().map(Member::getAddress)
-                .collect(Collectors.toSet());
-        return !present.containsAll(expected.keySet());
+        return !addresses(instance.getCluster().getMembers()).containsAll(expected.keySet());
+    }
+
+    private static Set<Address> addresses(Collection<Member> members) {
+        return members.stream().map(Member::getAddress).collect(Collectors.toSet());
     }
 
     /** How many data members and witnesses this member expects, for the health details. */

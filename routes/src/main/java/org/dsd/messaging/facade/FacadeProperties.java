@@ -14,10 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
  * @param idempotencyKeyMapName the Hazelcast map that remembers them
  * @param maxAttempts           how many instances of a service one list request tries at most
- * @param postDeadline          how long POST /facade may try to log a message before it answers 503: instances
- *                              that fail or do not answer are tried again, one after another, until then; longer
- *                              than the cluster takes to drop a frozen member (about 8 s, 18 s seen after irregular
- *                              heartbeats), whose partitions wait for it meanwhile
+ * @param postDeadline          how long each step of POST /facade is tried again: its key claim, its log write
+ *                              (instances that fail or do not answer, one after another; then 503) and, in the
+ *                              background, its queue offer; longer than the cluster takes to drop a frozen member
+ *                              (about 8 s, 18 s seen after irregular heartbeats), whose partitions wait for it
+ *                              meanwhile
  * @param hedgeAfter            a logging instance that has not answered a POST for this long gets the same POST
  *                              sent to the next instance beside it (the store is idempotent by uuid)
  * @param listHedgeAfter        a list request that an instance has not answered in full for this long is sent to

@@ -158,7 +158,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .setBody(constant(null))
                 // A 400 is about the request (a cursor no instance knows), so no other instance is asked.
                 // A read is safe to repeat: one from an instance that does not answer (frozen) is hedged on another.
-                .loadBalance(failover(service, Attempts.hedged(services.maxAttempts(), services.listDeadline(),
+                .loadBalance(failover(service, new Attempts(services.maxAttempts(), services.listDeadline(),
                         services.listHedgeAfter())))
                     .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()

@@ -27,7 +27,7 @@ public class QueueHandOff {
 
     /** Exchange property of an offer: until when (System.nanoTime) a failed offer is tried again. */
     public static final String RETRY_UNTIL = "queueOfferRetryUntil";
-    static final String QUEUE_FULL = "Queue is full!";
+    private static final String QUEUE_FULL = "Queue is full!";
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueHandOff.class);
 

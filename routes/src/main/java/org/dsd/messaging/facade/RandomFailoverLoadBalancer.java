@@ -64,21 +64,9 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
      */
     public record Attempts(int max, Duration within, Duration hedgeAfter) {
 
-        private static final Duration NEVER = Duration.ofDays(1);
-
-        /** One instance after another, each until it answers or times out, {@code max} attempts in all. */
-        public static Attempts oneAfterAnother(int max) {
-            return new Attempts(max, NEVER, NEVER);
-        }
-
         /** Hedged after {@code hedgeAfter}, over and over until {@code within} has passed. */
         public static Attempts hedged(Duration within, Duration hedgeAfter) {
             return new Attempts(Integer.MAX_VALUE, within, hedgeAfter);
-        }
-
-        /** Hedged after {@code hedgeAfter}, {@code max} attempts at most, all within {@code within}. */
-        public static Attempts hedged(int max, Duration within, Duration hedgeAfter) {
-            return new Attempts(max, within, hedgeAfter);
         }
     }
 
@@ -124,8 +112,8 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         List<String> urls = order(instances.get());
-        Throwable failure = hedged(exchange, urls);
-        if (failure != null || urls.isEmpty()) {
+        Throwable failure = urls.isEmpty() ? null : hedged(exchange, urls);
+        if (urls.isEmpty() || failure != null) {
             exchange.setException(new ServiceUnavailableException(serviceName + " unavailable: "
                     + (urls.isEmpty() ? "no instance registered" : "no instance answered"), failure));
         }
@@ -138,9 +126,6 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
      * the exchange's), else the last failure. Attempts still under way then finish unseen.
      */
     private Throwable hedged(Exchange exchange, List<String> urls) {
-        if (urls.isEmpty()) {
-            return null;
-        }
         long deadline = System.nanoTime() + attempts.within().toNanos();
         BlockingQueue<Answered> answered = new LinkedBlockingQueue<>();
         Set<Integer> underWay = new HashSet<>();

@@ -98,7 +98,7 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                 });
                 from("direct:call-registered").errorHandler(noErrorHandler())
                         .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get,
-                                Attempts.oneAfterAnother(3), NEVER, NEVER, NEVER))
+                                oneAfterAnother(3), NEVER, NEVER, NEVER))
                             .toD(EACH_INSTANCE)
                         .end();
                 hedgedOver("direct:hedged-with-a-frozen-instance", List.of("direct:frozen", "mock:up-1"),
@@ -140,9 +140,14 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
         };
     }
 
+    /** One instance after another, each until it answers or fails, {@code max} attempts in all. */
+    private static Attempts oneAfterAnother(int max) {
+        return new Attempts(max, NEVER, NEVER);
+    }
+
     private static RandomFailoverLoadBalancer balancer(List<String> instances, int maxAttempts, Duration backoff,
                                                        Duration stalledAfter) {
-        return new RandomFailoverLoadBalancer("test-service", () -> instances, Attempts.oneAfterAnother(maxAttempts),
+        return new RandomFailoverLoadBalancer("test-service", () -> instances, oneAfterAnother(maxAttempts),
                 backoff, NEVER, stalledAfter);
     }
 
