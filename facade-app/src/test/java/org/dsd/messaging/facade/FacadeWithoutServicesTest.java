@@ -34,6 +34,9 @@ class FacadeWithoutServicesTest {
         registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> FreePort.deadUrl() + "," + FreePort.deadUrl());
         registry.add("app.facade.messages-urls", FreePort::deadUrl);
+        // Each request is tried again until its deadline: short ones keep the test short.
+        registry.add("app.facade.post-deadline", () -> "2s");
+        registry.add("app.facade.list-deadline", () -> "2s");
     }
 
     @AfterAll

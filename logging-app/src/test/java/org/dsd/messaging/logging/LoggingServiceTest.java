@@ -109,6 +109,26 @@ class LoggingServiceTest {
     }
 
     @Test
+    void aWriteThatAnotherSupersedesIsListedNeitherWholeNorByPage() {
+        List<String> posted = postMessages(3);
+        String heldUp = UUID.randomUUID().toString();
+        String replacement = UUID.randomUUID().toString();
+
+        Answer replaced = Http.post(url, "application/json", "{\"uuid\": \"" + replacement
+                + "\", \"msg\": \"held up\", \"supersedes\": \"" + heldUp + "\"}");
+        // The held-up write lands after its replacement, as a frozen member's partition lets it through at last.
+        Answer late = Http.post(url, "application/json", json(heldUp, "held up"));
+
+        assertThat(replaced.status()).isEqualTo(201);
+        assertThat(late.status()).isEqualTo(201);
+        assertThat(map.keySet()).hasSize(5).contains(heldUp, replacement);
+        List<String> listed = new ArrayList<>(posted);
+        listed.add(replacement);
+        assertThat(Http.uuids(Http.get(url).json())).isEqualTo(listed);
+        assertThat(Http.walk(url + "?limit=2", new ArrayList<>())).isEqualTo(listed);
+    }
+
+    @Test
     void aStoreIsAnsweredByWhatTheWriteFoundNotByASecondRead() {
         String uuid = UUID.randomUUID().toString();
         // The entry is gone right after the write (a read-back used to answer 409 "uuid is taken" then, and the
@@ -230,6 +250,8 @@ class LoggingServiceTest {
             "application/json                  | '{\"uuid\": \"u\", \"msg\": \"  \"}'  | 400",
             "application/json                  | '{\"uuid\": \"u\", \"msg\": '          | 400",
             "application/json                  | '\"just a string\"'                   | 400",
+            "application/json                  | '{\"uuid\": \"u\", \"msg\": \"m\", \"supersedes\": \"u\"}' | 400",
+            "application/json                  | '{\"uuid\": \"u\", \"msg\": \"m\", \"supersedes\": 7}' | 400",
             "application/x-www-form-urlencoded | uuid=u&msg=m                          | 415",
             "text/plain                        | u m                                   | 415",
     })

@@ -191,19 +191,22 @@ class MessagesServiceTest {
     }
 
     @Test
-    void aLoggedMessageTheQueueLostIsQueuedAgainAndOneThatArrivedIsNot() throws Exception {
+    void aLoggedMessageTheQueueLostIsQueuedAgainAndOneThatArrivedOrWasSupersededIsNot() throws Exception {
         HazelcastInstance member = CLUSTER.member(0);
         IMap<String, StoredMessage> logged = member.getMap("messages");
         long loggedAt = member.getCluster().getClusterTime();
         String lost = UUID.randomUUID().toString();
         String arrived = UUID.randomUUID().toString();
+        String superseded = UUID.randomUUID().toString();
         NotifyBuilder arrivedTwice = new NotifyBuilder(camel).fromRoute("messages-consume")
                 .filter(bodyAs(String.class).contains(arrived)).whenDone(2).create();
         NotifyBuilder lostTwice = new NotifyBuilder(camel).fromRoute("messages-consume")
                 .filter(bodyAs(String.class).contains(lost)).whenDone(2).create();
 
-        logged.put(lost, new StoredMessage(lost, "logged, then lost by the queue", loggedAt));
         logged.put(arrived, new StoredMessage(arrived, "logged and queued", loggedAt));
+        // A write held up by a frozen member that landed after the facade had replaced it by the lost one.
+        logged.put(superseded, new StoredMessage(superseded, "logged, then lost by the queue", loggedAt));
+        logged.put(lost, new StoredMessage(lost, "logged, then lost by the queue", loggedAt, superseded));
         member.getQueue("messages").put("{\"uuid\":\"" + arrived + "\",\"msg\":\"logged and queued\"}");
 
         Await.until(Duration.ofSeconds(30), "the lost message consumed",
@@ -212,7 +215,7 @@ class MessagesServiceTest {
         assertThat(arrivedTwice.matches(3, TimeUnit.SECONDS)).as("the consumed message queued again").isFalse();
         assertThat(lostTwice.matches(1, TimeUnit.SECONDS)).as("the lost message queued twice").isFalse();
         assertThat(Http.uuids(Http.get("http://127.0.0.1:" + port + "/messages").json()))
-                .containsOnlyOnce(lost, arrived);
+                .containsOnlyOnce(lost, arrived).doesNotContain(superseded);
     }
 
     @Test

@@ -48,15 +48,22 @@ public class MessageRequestReader {
         return withinLimit(text);
     }
 
-    /** POST /logging: a JSON object {@code {"uuid", "msg"}}, both non-blank strings. */
-    public UserMessage readUserMessage(Exchange exchange) {
+    /**
+     * POST /logging: a JSON object {@code {"uuid", "msg"}}, both non-blank strings, and optionally
+     * {@code "supersedes"}: the uuid of an earlier write of the same message.
+     */
+    public LogEntry readLogEntry(Exchange exchange) {
         JsonNode body = jsonObject(exchange);
         String uuid = textField(body, "uuid");
         String msg = textField(body, "msg");
+        String supersedes = textField(body, "supersedes");
         if (isBlank(uuid) || isBlank(msg)) {
             throw new ApiError(400, "Both uuid and msg are required and must not be blank");
         }
-        return new UserMessage(uuid, withinLimit(msg));
+        if (supersedes != null && (isBlank(supersedes) || supersedes.equals(uuid))) {
+            throw new ApiError(400, "supersedes must name another uuid");
+        }
+        return new LogEntry(uuid, withinLimit(msg), supersedes);
     }
 
     private String withinLimit(String text) {

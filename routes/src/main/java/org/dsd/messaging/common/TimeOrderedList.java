@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import com.hazelcast.aggregation.Aggregators;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class TimeOrderedList<V extends TimeOrdered> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeOrderedList.class);
+    private static final String UUID = "uuid";
 
     private final IMap<String, V> map;
     private final IndexConfig index;
@@ -62,21 +64,30 @@ public final class TimeOrderedList<V extends TimeOrdered> {
      * unbounded. A wrong guess costs a few more queries, never a missed entry.
      */
     public List<V> page(V cursor, int limit) {
+        return page(cursor, limit, Set.of());
+    }
+
+    /** As {@link #page(TimeOrdered, int)}, without the entries whose uuids are in {@code leaveOut}. */
+    public List<V> page(V cursor, int limit, Set<String> leaveOut) {
         ensureIndexed();
         Long from = cursor != null ? Long.valueOf(cursor.listedAt()) : earliest();
         if (from == null) {
             return List.of();
         }
         // Entries that share the cursor's time and sort before it (by uuid) belong to earlier pages.
-        Predicate<String, V> afterCursor = cursor == null ? null
-                : Predicates.or(Predicates.greaterThan(timeAttribute, from), Predicates.greaterThan("uuid", cursor.uuid()));
+        Predicate<String, V> besidesRange = cursor == null ? null
+                : Predicates.or(Predicates.greaterThan(timeAttribute, from), Predicates.greaterThan(UUID, cursor.uuid()));
+        if (!leaveOut.isEmpty()) {
+            Predicate<String, V> kept = Predicates.not(Predicates.in(UUID, leaveOut.toArray(new String[0])));
+            besidesRange = besidesRange == null ? kept : Predicates.and(besidesRange, kept);
+        }
         long toPresent = now.getAsLong() - from;
         long span = firstSpan(toPresent, limit);
         for (int queries = 1; ; queries++) {
             boolean unbounded = span >= toPresent;
             Predicate<String, V> range = unbounded ? Predicates.greaterEqual(timeAttribute, from)
                     : Predicates.between(timeAttribute, from, from + span);
-            Predicate<String, V> query = afterCursor == null ? within(range) : within(range, afterCursor);
+            Predicate<String, V> query = besidesRange == null ? within(range) : within(range, besidesRange);
             List<V> page = inTimeOrder(map.values(
                     Predicates.pagingPredicate(query, new TimeOrdered.EntryOrder<V>(), limit)));
             if (page.size() == limit || unbounded) {

@@ -29,16 +29,21 @@ public class FacadeMessages {
     }
 
     /**
-     * Checks the logging instance's answer: 201 (stored now) and 200 (a retry found it stored) mean the map holds
-     * this message. Any other 4xx is a bug between the services, not a client error: 409 too, since the facade
-     * makes the uuids, and a uuid that holds another message does not hold this one.
+     * Checks a logging instance's answer: 201 (stored now) and 200 (a repeat found it stored) mean the map holds this
+     * message. A 409 (the uuid holds another message) is the client's 422 when the uuid came from its
+     * {@code Idempotency-Key}; otherwise it, and any other 4xx, is a bug between the services (502), since the
+     * facade makes the uuids.
      */
-    public void checkLogged(Exchange exchange) throws IOException {
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        if (status != 200 && status != 201) {
-            JsonNode answer = json.readTree(exchange.getMessage().getBody(byte[].class));
-            throw new ApiError(502, "logging-service refused the message with " + status + ": " + answer);
+    public void checkLogged(Exchange written, boolean keyed) throws IOException {
+        int status = written.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status == 200 || status == 201) {
+            return;
         }
+        if (status == 409 && keyed) {
+            throw new ApiError(422, IdempotencyKeys.HEADER + " was already used with another message");
+        }
+        JsonNode answer = json.readTree(written.getMessage().getBody(byte[].class));
+        throw new ApiError(502, "logging-service refused the message with " + status + ": " + answer);
     }
 
     /** The query that asks a logging instance for the page the client asked for; none for the whole list. */

@@ -11,9 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param loggingUrls  with {@code app.discovery=static}: base URLs of the logging instances (POST and GET /logging)
  * @param messagesUrls with {@code app.discovery=static}: base URLs of the messages instances (GET /messages)
- * @param idempotencyKeyTtl     how long an {@code Idempotency-Key} of POST /facade is remembered
- * @param idempotencyKeyMapName the Hazelcast map that remembers them
- * @param maxAttempts           how many instances of a service one list request tries at most
  * @param postDeadline          how long each step of POST /facade is tried again: its key claim, its log write
  *                              (instances that fail or do not answer, one after another; then 503) and, in the
  *                              background, its queue offer; longer than the cluster takes to drop a frozen member
@@ -21,9 +18,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              meanwhile
  * @param hedgeAfter            a logging instance that has not answered a POST for this long gets the same POST
  *                              sent to the next instance beside it (the store is idempotent by uuid)
+ * @param rekeyAfter            a POST whose log write has not answered for this long (a frozen member holds up its
+ *                              partition) is written again under another uuid, on a partition that answers
  * @param listHedgeAfter        a list request that an instance has not answered in full for this long is sent to
  *                              the next instance beside it; longer than a whole list of 100,000 messages takes
- * @param listDeadline          how long a list request may take in all before it answers 503
+ * @param listDeadline          how long a list request is tried again (instances that fail or do not answer, one
+ *                              after another) before it answers 503
  * @param queueOfferWait        how long a POST waits for its queue offer before it acknowledges the logged message
  *                              anyway: the offer goes on in the background, and the redelivery queues a logged
  *                              message no consumer got
@@ -39,11 +39,9 @@ public record FacadeProperties(
         List<String> loggingUrls,
         @DefaultValue({"http://127.0.0.1:8082", "http://127.0.0.1:8084"})
         List<String> messagesUrls,
-        @DefaultValue("24h") Duration idempotencyKeyTtl,
-        @DefaultValue("idempotency-keys") String idempotencyKeyMapName,
-        @DefaultValue("3") int maxAttempts,
         @DefaultValue("20s") Duration postDeadline,
         @DefaultValue("300ms") Duration hedgeAfter,
+        @DefaultValue("1s") Duration rekeyAfter,
         @DefaultValue("1s") Duration queueOfferWait,
         @DefaultValue("2s") Duration listHedgeAfter,
         @DefaultValue("30s") Duration listDeadline,

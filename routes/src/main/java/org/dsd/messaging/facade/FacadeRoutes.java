@@ -27,8 +27,8 @@ import static org.dsd.messaging.common.RestContract.limitParam;
 
 /**
  * facade-service: a POST is logged by a random logging instance (failing over to the others and hedging a slow
- * one, until its deadline), then queued for the messages instances; a repeat under a completed
- * {@code Idempotency-Key} is answered without either.
+ * one, until its deadline; written again under another uuid if a frozen member holds it up), then queued for the
+ * messages instances. A repeat under an {@code Idempotency-Key} is the same write again.
  * A GET returns the list of a random logging and a random messages instance.
  */
 @Component
@@ -43,10 +43,11 @@ public class FacadeRoutes extends RouteBuilder {
     private final FacadeMessages messages;
     private final JsonReplies replies;
     private final QueueHandOff queueHandOff;
+    private final LogWrite logWrite;
 
     public FacadeRoutes(FacadeProperties services, ServiceDirectory directory, QueueProperties queue,
                         MessageRequestReader reader, IdempotencyKeys idempotencyKeys, FacadeMessages messages,
-                        JsonReplies replies, QueueHandOff queueHandOff) {
+                        JsonReplies replies, QueueHandOff queueHandOff, LogWrite logWrite) {
         this.services = services;
         this.directory = directory;
         this.queue = queue;
@@ -55,6 +56,7 @@ public class FacadeRoutes extends RouteBuilder {
         this.messages = messages;
         this.replies = replies;
         this.queueHandOff = queueHandOff;
+        this.logWrite = logWrite;
     }
 
     @Override
@@ -66,7 +68,7 @@ public class FacadeRoutes extends RouteBuilder {
                     .type(MessageText.class)
                     .param().name(IdempotencyKeys.HEADER).type(RestParamType.header).required(false)
                         .description("Makes the POST safe to repeat: a repeat answers what the first did").endParam()
-                    .responseMessage(answer(201, "Logged and queued (or a repeat of a completed key)",
+                    .responseMessage(answer(201, "Logged and queued (or a repeat under the same key)",
                             PostedAnswer.class))
                     .responseMessage(error(400, "No message, malformed body, or a blank or overlong key"))
                     .responseMessage(error(413, "The message is larger than app.http.max-message-size"))
@@ -87,17 +89,15 @@ public class FacadeRoutes extends RouteBuilder {
 
         from("direct:facade-post").routeId("facade-post").routeConfigurationId(HttpErrorRoutes.ID)
                 .bean(reader, "readText")
-                .bean(idempotencyKeys, "claim")
+                .bean(idempotencyKeys, "messageFor")
                 .setProperty(FacadeMessages.MESSAGE, body())
-                .filter(exchangeProperty(IdempotencyKeys.COMPLETED).isNotEqualTo(true))
-                    .to("direct:logging-store")
-                    .setBody(exchangeProperty(FacadeMessages.MESSAGE))
-                    .bean(queueHandOff, "offer")
-                    .bean(idempotencyKeys, "complete")
-                .end()
+                .bean(logWrite, "store")
+                .setBody(exchangeProperty(FacadeMessages.MESSAGE))
+                .bean(queueHandOff, "offer")
                 .bean(messages, "answerPosted");
 
         // Sub-routes have no error handler of their own: the calling route's one answers the client.
+        // Called by LogWrite with a LogEntry, twice when the first write is held up.
         from("direct:logging-store").routeId("logging-store").errorHandler(noErrorHandler())
                 .marshal().json()
                 .removeHeaders("*")
@@ -107,8 +107,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .loadBalance(failover(ServiceDirectory.LOGGING, Attempts.hedged(services.postDeadline(),
                         services.hedgeAfter())))
                     .toD(onEachInstance("/logging", "POST", "200-499"))
-                .end()
-                .bean(messages, "checkLogged");
+                .end();
 
         // Run by QueueHandOff beside the POST. The queue client retries by itself (Hazelcast redo, Kafka retries);
         // an offer that still fails (cut off by a dying member: indeterminate state) is tried again for a while.
@@ -158,8 +157,7 @@ public class FacadeRoutes extends RouteBuilder {
                 .setBody(constant(null))
                 // A 400 is about the request (a cursor no instance knows), so no other instance is asked.
                 // A read is safe to repeat: one from an instance that does not answer (frozen) is hedged on another.
-                .loadBalance(failover(service, new Attempts(services.maxAttempts(), services.listDeadline(),
-                        services.listHedgeAfter())))
+                .loadBalance(failover(service, Attempts.hedged(services.listDeadline(), services.listHedgeAfter())))
                     .toD(onEachInstance(path, "GET", "200-299,400"))
                 .end()
                 .bean(messages, "checkListed");

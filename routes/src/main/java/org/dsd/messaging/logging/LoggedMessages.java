@@ -1,6 +1,11 @@
 package org.dsd.messaging.logging;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.config.IndexConfig;
@@ -14,11 +19,12 @@ import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.common.ErrorAnswer;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
+import org.dsd.messaging.common.LogEntry;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.ServiceUnavailableException;
 import org.dsd.messaging.common.StoredMessage;
+import org.dsd.messaging.common.SupersededWrites;
 import org.dsd.messaging.common.TimeOrderedList;
-import org.dsd.messaging.common.UserMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -36,6 +42,7 @@ public class LoggedMessages {
     private final IMap<String, StoredMessage> messages;
     private final JsonReplies replies;
     private final TimeOrderedList<StoredMessage> list;
+    private final SupersededWrites superseded;
 
     public LoggedMessages(HazelcastInstance hazelcast, LoggingProperties properties, JsonReplies replies) {
         this.hazelcast = hazelcast;
@@ -43,6 +50,7 @@ public class LoggedMessages {
         this.replies = replies;
         this.list = new TimeOrderedList<>(messages, new IndexConfig(IndexType.SORTED, StoredMessage.ACCEPTED_AT),
                 null, properties.readWindow(), hazelcast.getCluster()::getClusterTime);
+        this.superseded = new SupersededWrites(messages);
     }
 
     /** How many messages the map holds, counted partition by partition on their owners. */
@@ -55,12 +63,13 @@ public class LoggedMessages {
      * before: nothing, or this very entry (a call that Hazelcast retried after it had stored it), means this request
      * stored it (201); an entry with the same text is a retry of a logged message (200); another text, 409.
      */
-    public void store(@Body UserMessage message, Exchange exchange) throws JsonProcessingException {
-        StoredMessage attempted = new StoredMessage(message.uuid(), message.msg(),
-                hazelcast.getCluster().getClusterTime());
+    public void store(@Body LogEntry entry, Exchange exchange) throws JsonProcessingException {
+        StoredMessage attempted = new StoredMessage(entry.uuid(), entry.msg(),
+                hazelcast.getCluster().getClusterTime(), entry.supersedes());
         StoredMessage previous = messages.putIfAbsent(attempted.uuid(), attempted);
         if (previous == null || previous.equals(attempted)) {
-            LOG.info("logged {} {}", attempted.uuid(), attempted.msg());
+            LOG.info("logged {} {}{}", attempted.uuid(), attempted.msg(),
+                    attempted.supersedes() == null ? "" : " (replacing the held-up write " + attempted.supersedes() + ")");
             replies.reply(exchange, 201, LoggedAnswer.NOW);
         } else if (previous.msg().equals(attempted.msg())) {
             replies.reply(exchange, 200, LoggedAnswer.already(previous.toUserMessage()));
@@ -70,7 +79,7 @@ public class LoggedMessages {
         }
     }
 
-    /** One page in acceptance order, sorted and cut by the members. */
+    /** One page in acceptance order, sorted and cut by the members; superseded writes left out. */
     public void page(@ExchangeProperty(ListPage.PROPERTY) ListPage page, Exchange exchange) throws IOException {
         StoredMessage cursor = null;
         if (page.after() != null) {
@@ -80,7 +89,8 @@ public class LoggedMessages {
             }
         }
         // Written as they are stored (JSON leaves out the acceptance time), not copied into UserMessages first.
-        replies.replyList(exchange, "/logging", list.page(cursor, page.limit()), StoredMessage::uuid, page);
+        replies.replyList(exchange, "/logging", list.page(cursor, page.limit(), superseded.uuids()), StoredMessage::uuid,
+                page);
     }
 
     /**
@@ -97,6 +107,9 @@ public class LoggedMessages {
             LOG.warn("a read of the map returned {} messages, {} were there before: refused", times.length, atLeast);
             throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances: retry");
         }
-        replies.replyList(exchange, list.read(times));
+        Set<String> replaced = superseded.uuids();
+        Stream<StoredMessage> read = StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(list.read(times), Spliterator.ORDERED), false);
+        replies.replyList(exchange, read.filter(message -> !replaced.contains(message.uuid())).iterator());
     }
 }

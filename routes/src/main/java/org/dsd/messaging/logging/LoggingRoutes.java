@@ -3,6 +3,7 @@ package org.dsd.messaging.logging;
 import org.apache.camel.builder.RouteBuilder;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.ListPage;
+import org.dsd.messaging.common.LogEntry;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.QuorumGuard;
@@ -35,11 +36,12 @@ public class LoggingRoutes extends RouteBuilder {
     @Override
     public void configure() {
         rest("/logging").description("The logged messages, in the cluster's distributed map")
-                .post().id("logging-post-rest").description("Stores a message under its uuid, once")
-                    .consumes(JSON).produces(JSON).type(UserMessage.class)
+                .post().id("logging-post-rest").description("Stores a message under its uuid, once; an earlier write "
+                        + "of it that this one supersedes is no longer listed")
+                    .consumes(JSON).produces(JSON).type(LogEntry.class)
                     .responseMessage(answer(201, "Stored", LoggedAnswer.class))
                     .responseMessage(answer(200, "Stored before with the same text: a retry", LoggedAnswer.class))
-                    .responseMessage(error(400, "Malformed JSON, or uuid or msg missing or blank"))
+                    .responseMessage(error(400, "Malformed JSON, uuid or msg missing or blank, or supersedes names no other uuid"))
                     .responseMessage(error(409, "The uuid holds another message (named in the answer)"))
                     .responseMessage(error(413, "The message is larger than app.http.max-message-size"))
                     .responseMessage(error(415, "Not JSON"))
@@ -56,7 +58,7 @@ public class LoggingRoutes extends RouteBuilder {
                     .to("direct:logging-list");
 
         from("direct:logging-post").routeId("logging-post").routeConfigurationId(HttpErrorRoutes.ID)
-                .bean(reader, "readUserMessage")
+                .bean(reader, "readLogEntry")
                 .bean(quorum, "ensurePresent")
                 .removeHeaders("*")
                 // A bean, not the hazelcast-map endpoint: its putIfAbsent drops the previous value that the answer

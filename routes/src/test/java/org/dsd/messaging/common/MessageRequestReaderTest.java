@@ -66,17 +66,20 @@ class MessageRequestReaderTest {
         assertThatThrownBy(() -> reader.readText(request("text/plain", largest + "x")))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(413))
                 .hasMessageContaining("Message is larger than 65536 bytes");
-        assertThatThrownBy(() -> reader.readUserMessage(request("application/json",
+        assertThatThrownBy(() -> reader.readLogEntry(request("application/json",
                 "{\"uuid\": \"u\", \"msg\": \"" + largest + "x\"}")))
                 .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(413));
     }
 
     @Test
     void readsALoggingRequestAndRequiresBothFields() {
-        assertThat(reader.readUserMessage(request("application/json", "{\"uuid\": \"u1\", \"msg\": \"m\"}")))
-                .isEqualTo(new UserMessage("u1", "m"));
+        assertThat(reader.readLogEntry(request("application/json", "{\"uuid\": \"u1\", \"msg\": \"m\"}")))
+                .isEqualTo(new LogEntry("u1", "m", null));
+        assertThat(reader.readLogEntry(request("application/json",
+                "{\"uuid\": \"u2\", \"msg\": \"m\", \"supersedes\": \"u1\"}")))
+                .isEqualTo(new LogEntry("u2", "m", "u1"));
         for (String body : new String[] {"{\"msg\": \"m\"}", "{\"uuid\": \"u1\"}", "{\"uuid\": \" \", \"msg\": \"m\"}"}) {
-            assertThatThrownBy(() -> reader.readUserMessage(request("application/json", body)))
+            assertThatThrownBy(() -> reader.readLogEntry(request("application/json", body)))
                     .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400));
         }
     }

@@ -1,0 +1,149 @@
+package org.dsd.messaging.facade;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.PartitionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which partitions of the cluster take a write now: whose owner and backup both answer. A frozen member holds up
+ * every write to a partition it owns or backs up until the cluster drops it; a message's uuid is the facade's to
+ * choose, so a message whose first write is held up is written again under a uuid on a partition that answers
+ * ({@link LogWrite}), as Kafka's producer steers clear of a slow broker's partitions (KIP-794).
+ *
+ * <p>The client sees partition owners but not backups, so the partitions are tried: while {@link #probe()} was
+ * called in the last {@link #PROBE_FOR}, every partition gets a small write every {@link #ROUND_INTERVAL}, one at
+ * a time, and a partition counts as responsive while its last write was answered within two rounds. Nothing is
+ * probed while every write is answered in time.
+ */
+@Component
+public class ResponsivePartitions implements DisposableBean {
+
+    /** The map that takes the probes: one small entry per partition. */
+    static final String PROBE_MAP = "facade-partition-probes";
+    static final long ROUND_INTERVAL_MILLIS = 100;
+    /** How long a partition counts as responsive after its last probe was answered. */
+    private static final long ANSWERED_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * ROUND_INTERVAL_MILLIS + 50);
+    /** How long the probes go on after a held-up write asked for them. */
+    static final long PROBE_FOR_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How many derived uuids are tried for one message; with a third of the partitions held up, all fail 1 in 10^28. */
+    private static final int CANDIDATES = 60;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResponsivePartitions.class);
+
+    private final PartitionService partitions;
+    private final IMap<String, Long> probes;
+    private final String[] probeKeys;
+    /** Per partition: when (System.nanoTime) its last probe was answered; 0 while one is under way. */
+    private final AtomicLongArray answeredAt;
+    private final AtomicLongArray underWay;
+    private final ScheduledExecutorService rounds;
+    private volatile long probeUntil = System.nanoTime();
+
+    public ResponsivePartitions(HazelcastInstance hazelcast) {
+        this.partitions = hazelcast.getPartitionService();
+        this.probes = hazelcast.getMap(PROBE_MAP);
+        this.probeKeys = keyPerPartition(partitions);
+        this.answeredAt = new AtomicLongArray(probeKeys.length);
+        this.underWay = new AtomicLongArray(probeKeys.length);
+        this.rounds = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "partition-probes");
+            thread.setDaemon(true);
+            return thread;
+        });
+        rounds.scheduleWithFixedDelay(this::round, ROUND_INTERVAL_MILLIS, ROUND_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts (or prolongs) the probes: a write was held up. */
+    public void probe() {
+        long now = System.nanoTime();
+        if (now - probeUntil > 0) {
+            LOG.info("a log write is held up: probing which partitions answer for the next {} s",
+                    TimeUnit.NANOSECONDS.toSeconds(PROBE_FOR_NANOS));
+        }
+        probeUntil = now + PROBE_FOR_NANOS;
+    }
+
+    /**
+     * A uuid derived from {@code uuid} (the same derivation for every facade and every repeat) on a partition that
+     * answers; the first derived one if no partition has been seen answering.
+     */
+    public String rekeyed(String uuid) {
+        long now = System.nanoTime();
+        String first = null;
+        for (int i = 1; i <= CANDIDATES; i++) {
+            String candidate = UUID.nameUUIDFromBytes((uuid + "/" + i).getBytes(StandardCharsets.UTF_8)).toString();
+            if (responsive(partitions.getPartition(candidate).getPartitionId(), now)) {
+                return candidate;
+            }
+            first = first == null ? candidate : first;
+        }
+        LOG.warn("none of {} uuids derived from {} falls on a partition seen answering ({} of {} are)", CANDIDATES,
+                uuid, IntStream.range(0, probeKeys.length).filter(p -> responsive(p, now)).count(), probeKeys.length);
+        return first;
+    }
+
+    boolean responsive(int partition, long now) {
+        long answered = answeredAt.get(partition);
+        return answered != 0 && now - answered < ANSWERED_WITHIN_NANOS;
+    }
+
+    private void round() {
+        long now = System.nanoTime();
+        if (now - probeUntil > 0) {
+            return;
+        }
+        try {
+            probeEach(now);
+        } catch (RuntimeException e) {
+            // Thrown out of a scheduled task, it would cancel every later round.
+            LOG.warn("a round of partition probes failed: {}", e.toString());
+        }
+    }
+
+    private void probeEach(long now) {
+        for (int partition = 0; partition < probeKeys.length; partition++) {
+            if (underWay.compareAndSet(partition, 0, 1)) {
+                int probed = partition;
+                probes.setAsync(probeKeys[partition], now).whenComplete((ignored, failure) -> {
+                    if (failure == null) {
+                        answeredAt.set(probed, System.nanoTime());
+                    }
+                    underWay.set(probed, 0);
+                });
+            }
+        }
+    }
+
+    /** A key that falls on each partition, found by trying keys: the client hashes them locally. */
+    private static String[] keyPerPartition(PartitionService partitions) {
+        int count = partitions.getPartitions().size();
+        String[] keys = new String[count];
+        int found = 0;
+        for (int i = 0; found < count; i++) {
+            String key = "probe-" + i;
+            int partition = partitions.getPartition(key).getPartitionId();
+            if (keys[partition] == null) {
+                keys[partition] = key;
+                found++;
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public void destroy() {
+        rounds.shutdownNow();
+    }
+}
