@@ -36,8 +36,8 @@ final class ChaosRun {
     private static final int READERS = 2;
     /** The longest a POST of a client that never retries may take while a logging or messages instance is killed. */
     private static final Duration KILL_COST_BOUND = Duration.ofSeconds(2);
-    /** The same while a messages instance is frozen (a frozen logging member is only reported: README, Limits). */
-    private static final Duration MESSAGES_FREEZE_COST_BOUND = Duration.ofSeconds(3);
+    /** The same while a logging or messages instance is frozen (FreezeIT's bound). */
+    private static final Duration FREEZE_COST_BOUND = Duration.ofSeconds(3);
 
     private ChaosRun() {
     }
@@ -135,23 +135,19 @@ final class ChaosRun {
         assertThat(errorsBesideTheFacadesFaults).as("errors of the client that never retries, the facade's own "
                 + "faults aside").isEmpty();
         assertThat(faultsThatReachedAClient).as("faults that reached the client that never retries (an error, or a "
-                + "POST slower than " + KILL_COST_BOUND + " for a kill, " + MESSAGES_FREEZE_COST_BOUND
-                + " for a frozen messages instance)").isEmpty();
+                + "POST slower than " + KILL_COST_BOUND + " for a kill, " + FREEZE_COST_BOUND + " for a freeze)")
+                .isEmpty();
     }
 
     /**
      * The longest POST a fault may cost the client that never retries, which it may not cost an error either; null:
-     * only reported. The facade is one by the seed's design, and a frozen logging member holds its partitions' writes
-     * until the cluster drops it.
+     * only reported. The facade is one by the seed's design.
      */
     private static Duration costBound(Fault fault) {
         if (fault.target().app.equals("facade")) {
             return null;
         }
-        if (fault.kind().equals("kill")) {
-            return KILL_COST_BOUND;
-        }
-        return fault.target().app.equals("messages") ? MESSAGES_FREEZE_COST_BOUND : null;
+        return fault.kind().equals("kill") ? KILL_COST_BOUND : FREEZE_COST_BOUND;
     }
 
     /** Every uuid the messages instances list, once all of {@code acknowledged} are (or three minutes passed). */

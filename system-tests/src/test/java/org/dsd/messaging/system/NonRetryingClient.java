@@ -1,5 +1,7 @@
 package org.dsd.messaging.system;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +31,8 @@ final class NonRetryingClient implements AutoCloseable {
             return sent < to && sent + nanos >= from;
         }
     }
+
+    private static final Duration GET_TIMEOUT = Duration.ofSeconds(45);
 
     private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
     private final Set<String> acknowledged = new HashSet<>();
@@ -79,7 +83,8 @@ final class NonRetryingClient implements AutoCloseable {
         long sent = System.nanoTime();
         String error = null;
         try {
-            Answer answer = Http.get(facadeUrl);
+            // Longer than the facade's list deadline (30 s): what the facade answers is judged, not this client.
+            Answer answer = Http.send(HttpRequest.newBuilder(URI.create(facadeUrl)).GET(), GET_TIMEOUT);
             if (answer.status() != 200) {
                 error = answer.status() + " " + answer.body();
             } else {
