@@ -42,10 +42,7 @@ class FacadeWithAHeldUpPartitionTest {
 
     @DynamicPropertySource
     static void startLogging(DynamicPropertyRegistry registry) {
-        logging = ServiceContexts.start(LoggingService.class, "logging", CLUSTER.appProperties("client"));
-        CLUSTER.join(registry, "client");
-        registry.add("app.discovery", () -> "static");
-        registry.add("app.facade.logging-urls", () -> ServiceContexts.baseUrl(logging));
+        logging = LoggingService.startAsTheOnlyOne(CLUSTER, registry);
     }
 
     @AfterAll

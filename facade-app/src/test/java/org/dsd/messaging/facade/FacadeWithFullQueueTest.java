@@ -5,7 +5,6 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
-import org.dsd.messaging.testing.ServiceContexts;
 import org.dsd.messaging.testservices.LoggingService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +26,7 @@ class FacadeWithFullQueueTest {
 
     @DynamicPropertySource
     static void startLoggingOnly(DynamicPropertyRegistry registry) {
-        logging = ServiceContexts.start(LoggingService.class, "logging", CLUSTER.appProperties("client"));
-        CLUSTER.join(registry, "client");
-        registry.add("app.discovery", () -> "static");
-        registry.add("app.facade.logging-urls", () -> ServiceContexts.baseUrl(logging));
+        logging = LoggingService.startAsTheOnlyOne(CLUSTER, registry);
     }
 
     @AfterAll

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * key, the same on every facade and at any time, so a repeat is the same write again. The logging map's
  * put-if-absent then answers it "already logged" (or 409, another message under that key: 422 to the client), the
  * consumers drop a second queue item by uuid, and a client may retry anything safely. Nothing is looked up before
- * the write, so a key costs no cluster call and waits for no member that is frozen.
+ * the write: a key costs no cluster call of its own, and none that a frozen member could hold up.
  */
 @Component
 public class IdempotencyKeys {

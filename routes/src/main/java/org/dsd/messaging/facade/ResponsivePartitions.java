@@ -22,22 +22,25 @@ import org.springframework.stereotype.Component;
  * choose, so a message whose first write is held up is written again under a uuid on a partition that answers
  * ({@link LogWrite}), as Kafka's producer steers clear of a slow broker's partitions (KIP-794).
  *
- * <p>The client sees partition owners but not backups, so the partitions are tried: while {@link #probe()} was
- * called in the last {@link #PROBE_FOR}, every partition gets a small write every {@link #ROUND_INTERVAL}, one at
- * a time, and a partition counts as responsive while its last write was answered within two rounds. Nothing is
- * probed while every write is answered in time.
+ * <p>The client sees partition owners but not backups, so the partitions are tried: for 10 s after each call of
+ * {@link #probe()}, every partition gets a small write every 100 ms, one under way at a time, and a partition counts
+ * as responsive while its last write was answered within 250 ms. Nothing is probed while every write is answered in
+ * time.
  */
 @Component
 public class ResponsivePartitions implements DisposableBean {
 
     /** The map that takes the probes: one small entry per partition. */
-    static final String PROBE_MAP = "facade-partition-probes";
-    static final long ROUND_INTERVAL_MILLIS = 100;
+    private static final String PROBE_MAP = "facade-partition-probes";
+    private static final long ROUND_INTERVAL_MILLIS = 100;
     /** How long a partition counts as responsive after its last probe was answered. */
     private static final long ANSWERED_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * ROUND_INTERVAL_MILLIS + 50);
     /** How long the probes go on after a held-up write asked for them. */
-    static final long PROBE_FOR_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** How many derived uuids are tried for one message; with a third of the partitions held up, all fail 1 in 10^28. */
+    private static final long PROBE_FOR_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * How many derived uuids are tried for one message: a frozen member among three owns or backs up two thirds of
+     * the partitions, and all 60 fall there about once in 10^10.
+     */
     private static final int CANDIDATES = 60;
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponsivePartitions.class);
@@ -45,8 +48,9 @@ public class ResponsivePartitions implements DisposableBean {
     private final PartitionService partitions;
     private final IMap<String, Long> probes;
     private final String[] probeKeys;
-    /** Per partition: when (System.nanoTime) its last probe was answered; 0 while one is under way. */
+    /** Per partition: when (System.nanoTime) its last probe was answered; 0 before any was. */
     private final AtomicLongArray answeredAt;
+    /** Per partition: 1 while a probe is under way. */
     private final AtomicLongArray underWay;
     private final ScheduledExecutorService rounds;
     private volatile long probeUntil = System.nanoTime();
@@ -76,8 +80,8 @@ public class ResponsivePartitions implements DisposableBean {
     }
 
     /**
-     * A uuid derived from {@code uuid} (the same derivation for every facade and every repeat) on a partition that
-     * answers; the first derived one if no partition has been seen answering.
+     * A uuid derived from {@code uuid} (name-based, from {@code <uuid>/1}, {@code <uuid>/2}, ...) on a partition that
+     * answers; the first derived one if none of them has been seen answering.
      */
     public String rekeyed(String uuid) {
         long now = System.nanoTime();
