@@ -30,12 +30,15 @@ import org.springframework.stereotype.Component;
 public class LogWrite {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogWrite.class);
+    /** How often a held-up write looks again for a partition that answers. */
+    private static final long PROBE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ProducerTemplate producer;
     private final ResponsivePartitions partitions;
     private final FacadeMessages messages;
     private final long probeAfterNanos;
     private final long rekeyAfterNanos;
+    private final long postDeadlineNanos;
     private final ExecutorService firstWrites;
 
     public LogWrite(ProducerTemplate producer, ResponsivePartitions partitions, FacadeMessages messages,
@@ -45,6 +48,7 @@ public class LogWrite {
         this.messages = messages;
         this.probeAfterNanos = properties.hedgeAfter().toNanos();
         this.rekeyAfterNanos = Math.max(properties.rekeyAfter().toNanos(), probeAfterNanos);
+        this.postDeadlineNanos = properties.postDeadline().toNanos();
         this.firstWrites = producer.getCamelContext().getExecutorServiceManager()
                 .newCachedThreadPool(this, "log-write");
     }
@@ -65,21 +69,31 @@ public class LogWrite {
     }
 
     private Exchange writeOrRekey(UserMessage message, Exchange exchange) throws Exception {
+        long began = System.nanoTime();
         Future<Exchange> first = firstWrites.submit(() -> write(LogEntry.of(message)));
         Exchange written = awaitFor(first, probeAfterNanos);
         if (written == null) {
             partitions.probe();
             written = awaitFor(first, rekeyAfterNanos - probeAfterNanos);
         }
+        String rekeyed = null;
+        // Until a partition is seen answering the first write may still be the quicker one: the probes' first round
+        // takes a moment, and a write on a partition not seen answering could be held up as long as the first.
+        while (written == null && (rekeyed = partitions.rekeyed(message.uuid())) == null) {
+            if (System.nanoTime() - began - postDeadlineNanos > 0) {
+                return first.get();
+            }
+            written = awaitFor(first, PROBE_WAIT_NANOS);
+        }
         if (written != null) {
             return written;
         }
         // Only the second write may be acknowledged from now on: it supersedes the first, which is never listed.
-        UserMessage rekeyed = new UserMessage(partitions.rekeyed(message.uuid()), message.msg());
-        LOG.warn("log write of {} held up for {} ms: written again as {}", message.uuid(),
-                TimeUnit.NANOSECONDS.toMillis(rekeyAfterNanos), rekeyed.uuid());
-        exchange.setProperty(FacadeMessages.MESSAGE, rekeyed);
-        return write(new LogEntry(rekeyed.uuid(), rekeyed.msg(), message.uuid()));
+        LOG.warn("log write of {} held up for {} ms: written again as {} ({} partitions seen answering)",
+                message.uuid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), rekeyed,
+                partitions.responsiveCount());
+        exchange.setProperty(FacadeMessages.MESSAGE, new UserMessage(rekeyed, message.msg()));
+        return write(new LogEntry(rekeyed, message.msg(), message.uuid()));
     }
 
     private Exchange write(LogEntry entry) {

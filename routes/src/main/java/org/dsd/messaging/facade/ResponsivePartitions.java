@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * <p>The client sees partition owners but not backups, so the partitions are tried: for 10 s after each call of
  * {@link #probe()}, every partition gets a small write every 100 ms, one under way at a time, and a partition counts
  * as responsive while its last write was answered within 250 ms. Nothing is probed while every write is answered in
- * time.
+ * time, but for one second at start: that round creates the probe entries, so that the first round of a freeze
+ * costs the members no more than any other.
  */
 @Component
 public class ResponsivePartitions implements DisposableBean {
@@ -53,7 +54,7 @@ public class ResponsivePartitions implements DisposableBean {
     /** Per partition: 1 while a probe is under way. */
     private final AtomicLongArray underWay;
     private final ScheduledExecutorService rounds;
-    private volatile long probeUntil = System.nanoTime();
+    private volatile long probeUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
 
     public ResponsivePartitions(HazelcastInstance hazelcast) {
         this.partitions = hazelcast.getPartitionService();
@@ -81,21 +82,23 @@ public class ResponsivePartitions implements DisposableBean {
 
     /**
      * A uuid derived from {@code uuid} (name-based, from {@code <uuid>/1}, {@code <uuid>/2}, ...) on a partition that
-     * answers; the first derived one if none of them has been seen answering.
+     * answers; null while none of them has been seen answering.
      */
     public String rekeyed(String uuid) {
         long now = System.nanoTime();
-        String first = null;
         for (int i = 1; i <= CANDIDATES; i++) {
             String candidate = UUID.nameUUIDFromBytes((uuid + "/" + i).getBytes(StandardCharsets.UTF_8)).toString();
             if (responsive(partitions.getPartition(candidate).getPartitionId(), now)) {
                 return candidate;
             }
-            first = first == null ? candidate : first;
         }
-        LOG.warn("none of {} uuids derived from {} falls on a partition seen answering ({} of {} are)", CANDIDATES,
-                uuid, IntStream.range(0, probeKeys.length).filter(p -> responsive(p, now)).count(), probeKeys.length);
-        return first;
+        return null;
+    }
+
+    /** How many partitions were seen answering lately, for the logs. */
+    public long responsiveCount() {
+        long now = System.nanoTime();
+        return IntStream.range(0, probeKeys.length).filter(p -> responsive(p, now)).count();
     }
 
     boolean responsive(int partition, long now) {
