@@ -59,7 +59,7 @@ public class MessagesRoutes extends RouteBuilder {
                     .when(method(consumed, "record"))
                         .log("received ${body.uuid} ${body.msg}")
                     .otherwise()
-                        .log(LoggingLevel.DEBUG, "dropped a second delivery of ${body.uuid}")
+                        .log("dropped a second delivery of ${body.uuid}")
                 .end();
 
         if (endpoint(queue.consumeUri()) instanceof HazelcastSedaEndpoint hazelcastQueue) {

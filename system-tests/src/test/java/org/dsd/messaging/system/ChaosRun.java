@@ -38,6 +38,8 @@ final class ChaosRun {
     private static final Duration KILL_COST_BOUND = Duration.ofSeconds(2);
     /** The same while a logging or messages instance is frozen (FreezeIT's bound). */
     private static final Duration FREEZE_COST_BOUND = Duration.ofSeconds(3);
+    /** The delivery delay (acknowledgement to consumption) that 99 % of the messages acknowledged away from faults beat. */
+    private static final Duration DELIVERY_DELAY_P99_BOUND = Duration.ofSeconds(2);
 
     private ChaosRun() {
     }
@@ -60,7 +62,7 @@ final class ChaosRun {
         nemesis.runUntil(began + duration.toNanos()).join();
         seedClient.close();
         load.stop();
-        load.finish();
+        load.awaitClients();
         readers.stop();
         Duration ran = Duration.ofNanos(System.nanoTime() - began);
 
@@ -83,31 +85,45 @@ final class ChaosRun {
         consumed.forEach(notConsumed::remove);
         List<String> consumedTwice = twice(consumed, Function.identity());
         Answer afterwards = Http.post(topology.facadeUrl(), "text/plain", "after the chaos");
+        List<DeliveryHistory.Event> secondDeliveries = DeliveryHistory.secondDeliveries(topology);
+        List<DeliveryHistory.Event> redeliveries = DeliveryHistory.redeliveries(topology);
+        DeliveryDelays delays = DeliveryDelays.of(load, DeliveryHistory.consumedAtMillis(topology,
+                acknowledgedUuids), nemesis.faults());
 
-        System.out.printf("chaos run (seed %d) of %s against %s:%n"
+        Figures.print("chaos run (seed %d) of %s against %s:%n"
                         + "  faults by service %s%n"
                         + "  %d POSTs sent (retries included), %d messages acknowledged, %d given up (%d of them "
                         + "logged); longest time with no POST accepted %s%n"
                         + "  lost %d, logged twice %d, consumed twice %d, acknowledged but not consumed %d%n"
                         + "  lists read during the run: %d answered, %d refused, stale %d, with a uuid twice %d%n"
                         + "  retried answers %s%n"
-                        + "  a client that never retries: %s%n",
+                        + "  a client that never retries: %s%n"
+                        + "  unexpected answers (neither 201, 503 nor no answer) to the load %d, to the readers %d; "
+                        + "lists that no longer held a uuid listed before %d%n"
+                        + "  delivered twice (a second delivery the consumers dropped) %d, queued again by the "
+                        + "redelivery %d%n"
+                        + "  delivery delay (acknowledgement to consumption) %s; of the messages acknowledged away "
+                        + "from any fault %s%n",
                 seed, ran, targets.stream().map(Instance::name).toList(), nemesis.byService(), load.requests(),
                 acknowledged.size(), load.unacknowledged().size(), unacknowledgedLogged.size(),
                 load.longestWithoutAcknowledgement(), lost.size(), loggedTwice.size(), consumedTwice.size(),
                 notConsumed.size(), readers.answered(), readers.refused(), readers.stale().size(),
-                readers.doubled().size(), load.retried(), seedClient.summary());
+                readers.doubled().size(), load.retried(), seedClient.summary(), load.unexpected().size(),
+                readers.unexpected().size(), readers.forgotten().size(), secondDeliveries.size(),
+                redeliveries.size(), delays.all(), delays.awayFromFaults());
         List<Long> acks = load.acknowledgementTimes();
         List<String> faultsThatReachedAClient = new ArrayList<>();
         for (Fault fault : nemesis.faults()) {
             List<NonRetryingClient.Call> errors = seedClient.errors(fault.began(), fault.healed());
             Duration slowestPost = seedClient.slowest("POST", fault.began(), fault.healed());
-            System.out.printf("  %-36s at %4ds, healed after %5.1fs, longest time with no POST accepted %5.1fs; "
-                            + "the client that never retries: %d errors, slowest POST %5.2fs, slowest GET %5.2fs%n",
+            Figures.print("  %-36s at %4ds, healed after %5.1fs, longest time with no POST accepted %5.1fs; "
+                            + "the client that never retries: %d errors, slowest POST %5.2fs, slowest GET %5.2fs; "
+                            + "until the next fault %d delivered twice, %d queued again%n",
                     fault, Duration.ofNanos(fault.began() - began).toSeconds(), fault.lasted().toMillis() / 1000.0,
                     PostLoad.longestGap(acks, fault.began(), fault.healed()).toMillis() / 1000.0, errors.size(),
                     slowestPost.toMillis() / 1000.0,
-                    seedClient.slowest("GET", fault.began(), fault.healed()).toMillis() / 1000.0);
+                    seedClient.slowest("GET", fault.began(), fault.healed()).toMillis() / 1000.0,
+                    delays.countUntilNextFault(secondDeliveries, fault), delays.countUntilNextFault(redeliveries, fault));
             Duration bound = costBound(fault);
             if (bound != null && (!errors.isEmpty() || slowestPost.compareTo(bound) > 0)) {
                 faultsThatReachedAClient.add(fault + ": " + errors.size() + " errors " + errors.stream().limit(3)
@@ -115,13 +131,24 @@ final class ChaosRun {
             }
         }
         // Printed whatever fails first: one run failed on a doubled message and its stale lists went unseen.
-        readers.stale().forEach(stale -> System.out.println("  stale: " + stale));
+        readers.stale().forEach(stale -> Figures.print("  stale: %s%n", stale));
+        readers.forgotten().forEach(forgotten -> Figures.print("  forgotten: %s%n", forgotten));
+        Stream.concat(load.unexpected().stream(), readers.unexpected().stream()).limit(10)
+                .forEach(unexpected -> Figures.print("  unexpected: %s%n", unexpected));
 
         assertThat(nemesis.faults()).as("faults").isNotEmpty();
         assertThat(lost).as("acknowledged, not logged").isEmpty();
         assertThat(loggedTwice).as("logged twice").isEmpty();
         assertThat(readers.stale()).as("stale lists").isEmpty();
         assertThat(readers.doubled()).as("lists with a uuid twice").isEmpty();
+        assertThat(readers.forgotten()).as("lists without a uuid listed before").isEmpty();
+        assertThat(load.unexpected()).as("unexpected answers to the load").isEmpty();
+        assertThat(readers.unexpected()).as("unexpected answers to the readers").isEmpty();
+        // Each reader asks once a second: half of that, or the stale check rested on too few lists.
+        assertThat(readers.answered()).as("lists checked").isGreaterThanOrEqualTo((int) duration.toSeconds());
+        assertThat(readers.refused()).as("lists refused").isLessThanOrEqualTo(readers.answered() / 4);
+        assertThat(delays.awayFromFaultsP99()).as("p99 of the delivery delay away from faults")
+                .isLessThan(DELIVERY_DELAY_P99_BOUND);
         assertThat(notConsumed).as("acknowledged, not consumed").isEmpty();
         assertThat(consumedTwice).as("consumed twice").isEmpty();
         // Every single fault heals within the clients' two minutes of retrying: none should have given up.

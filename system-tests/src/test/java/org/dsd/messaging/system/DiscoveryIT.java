@@ -68,7 +68,7 @@ class DiscoveryIT {
             assertThat(load.unacknowledged()).isEmpty();
             assertThat(load.retried().keySet()).as("answers the clients retried after the kill")
                     .noneMatch(answer -> answer.contains("logging-service unavailable"));
-            System.out.printf("killed %s: left the registry after %s; %d POSTs, retried %s%n", killed.name(),
+            Figures.print("killed %s: left the registry after %s; %d POSTs, retried %s%n", killed.name(),
                     expiredAfter, load.requests(), load.retried());
             killed.start();
             killed.awaitReady();
@@ -88,7 +88,7 @@ class DiscoveryIT {
             load.stop();
             acknowledged.addAll(load.finish());
             Duration slowestLater = load.slowestAnswerSentFrom(frozenAt + FIRST_SECONDS.toNanos());
-            System.out.printf("froze %s: left the registry after %s; slowest answer %s, of those sent %s after the "
+            Figures.print("froze %s: left the registry after %s; slowest answer %s, of those sent %s after the "
                             + "freeze %s; %d POSTs, retried %s%n", frozen.name(), leftAfter,
                     load.slowestAnswerSentFrom(frozenAt), FIRST_SECONDS, slowestLater, load.requests(),
                     load.retried());

@@ -84,7 +84,7 @@ class FaultToleranceIT {
                 afterSecondKill = postMessages(topology, "after-second-kill-", 10);
                 Await.pause(Duration.ofSeconds(2));
             }
-            System.out.println("seed client during two crashes: " + client.summary());
+            Figures.print("%s%n", "seed client during two crashes: " + client.summary());
             assertThat(client.errors()).as("answers other than 201/200 to a client that never retries").isEmpty();
 
             topology.logging().get(0).start();
@@ -176,7 +176,7 @@ class FaultToleranceIT {
 
             Set<String> acknowledged = load.finish();
 
-            System.out.println("load with a logging member killed: retried " + load.retried() + ", slowest answer "
+            Figures.print("%s%n", "load with a logging member killed: retried " + load.retried() + ", slowest answer "
                     + load.slowestAnswerSentFrom(Long.MIN_VALUE));
             assertNoClientNeededARetry(load);
             assertThat(acknowledged).hasSize(load.total());
@@ -199,7 +199,7 @@ class FaultToleranceIT {
 
             Set<String> acknowledged = load.finish();
 
-            System.out.println("load with a messages instance killed: retried " + load.retried() + ", slowest answer "
+            Figures.print("%s%n", "load with a messages instance killed: retried " + load.retried() + ", slowest answer "
                     + load.slowestAnswerSentFrom(Long.MIN_VALUE));
             assertNoClientNeededARetry(load);
             assertThat(acknowledged).hasSize(load.total());

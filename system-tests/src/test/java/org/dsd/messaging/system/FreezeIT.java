@@ -90,7 +90,7 @@ class FreezeIT {
             }
 
             List<Long> acknowledgedAt = load.acknowledgementTimes();
-            System.out.printf("freeze of %s for %s: longest time without an accepted POST %s (while frozen %s, "
+            Figures.print("freeze of %s for %s: longest time without an accepted POST %s (while frozen %s, "
                             + "since the resume %s); after the resume %d lists refused, %d answered (none stale), "
                             + "ready again after %s; retried %s; a client posting every 0.5 s that never retries: %s; "
                             + "%d clients that never retry, each posting every 0.1 s: %s%n",

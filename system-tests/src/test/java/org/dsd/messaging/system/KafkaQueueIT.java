@@ -58,7 +58,7 @@ class KafkaQueueIT {
 
             Set<String> loaded = load.finish();
 
-            System.out.println("load over Kafka with a messages instance killed: retried " + load.retried());
+            Figures.print("%s%n", "load over Kafka with a messages instance killed: retried " + load.retried());
             assertThat(loaded).hasSize(load.total());
             acknowledged.addAll(loaded);
             Map<Instance, List<String>> consumed = topology.consumed(acknowledged.size());

@@ -2,14 +2,19 @@ package org.dsd.messaging.system;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,8 +26,10 @@ import org.dsd.messaging.testing.Http.Answer;
 /**
  * Readers that ask for the logged messages while a load runs, each time of a random URL (a logging instance's
  * {@code /logging} or the facade), and check every list answered with 200: it must hold every message
- * acknowledged before it was asked (else it is stale, e.g. from a member on the small side of a split) and no
- * uuid twice. Refusals (503, no connection) are counted, never retried.
+ * acknowledged before it was asked (else it is stale, e.g. from a member on the small side of a split), every
+ * uuid that any list answered before it was asked held (monotonic reads: a listed message never disappears) and
+ * no uuid twice. Refusals (503, no connection) are counted, never retried; any other answer is unexpected. A reader
+ * that dies fails {@link #stop()}.
  */
 final class ListReaders {
 
@@ -36,6 +43,11 @@ final class ListReaders {
     private final AtomicInteger refused = new AtomicInteger();
     private final Queue<String> stale = new ConcurrentLinkedQueue<>();
     private final Queue<String> doubled = new ConcurrentLinkedQueue<>();
+    private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+    private final Queue<String> forgotten = new ConcurrentLinkedQueue<>();
+    /** Every uuid a list answered with 200, and when (System.nanoTime) that answer had arrived. */
+    private final Map<String, Long> listedAt = new ConcurrentHashMap<>();
+    private final List<Future<?>> readers = new ArrayList<>();
     private volatile boolean stopped;
 
     private ListReaders(List<String> urls, PostLoad load, int readers) {
@@ -43,7 +55,7 @@ final class ListReaders {
         this.load = load;
         this.pool = Executors.newFixedThreadPool(readers);
         for (int i = 0; i < readers; i++) {
-            pool.submit(this::readUntilStopped);
+            this.readers.add(pool.submit(this::readUntilStopped));
         }
     }
 
@@ -60,6 +72,13 @@ final class ListReaders {
 
     private void read(String url) {
         Set<String> acknowledgedBefore = load.acknowledgedSoFar();
+        long asked = System.nanoTime();
+        Set<String> listedBefore = new HashSet<>();
+        listedAt.forEach((uuid, at) -> {
+            if (at - asked < 0) {
+                listedBefore.add(uuid);
+            }
+        });
         Instant askedAt = Instant.now();
         Answer answer;
         try {
@@ -68,8 +87,12 @@ final class ListReaders {
             refused.incrementAndGet();
             return;
         }
-        if (answer.status() != 200) {
+        if (answer.status() == 503) {
             refused.incrementAndGet();
+            return;
+        }
+        if (answer.status() != 200) {
+            unexpected.add(url + " answered " + answer.status() + " " + answer.body() + " at " + askedAt);
             return;
         }
         answered.incrementAndGet();
@@ -85,14 +108,31 @@ final class ListReaders {
             stale.add(url + " missed " + missing.size() + " of " + acknowledgedBefore.size()
                     + " acknowledged before, e.g. " + missing.iterator().next() + ", asked at " + askedAt);
         }
+        listedBefore.removeAll(distinct);
+        if (!listedBefore.isEmpty()) {
+            forgotten.add(url + " no longer listed " + listedBefore.size() + " uuids an earlier list held, e.g. "
+                    + listedBefore.iterator().next() + ", asked at " + askedAt);
+        }
+        long answered = System.nanoTime();
+        distinct.forEach(uuid -> listedAt.putIfAbsent(uuid, answered));
     }
 
-    /** Stops reading; waits for the reads under way (a frozen instance holds one for the HTTP timeout). */
+    /**
+     * Stops reading; waits for the reads under way (a frozen instance holds one for the HTTP timeout). Fails if a
+     * reader died.
+     */
     void stop() throws InterruptedException {
         stopped = true;
         pool.shutdown();
         if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
             throw new AssertionError("a list reader did not stop");
+        }
+        for (Future<?> reader : readers) {
+            try {
+                reader.get();
+            } catch (ExecutionException e) {
+                throw new AssertionError("a list reader died, so its lists went unchecked", e.getCause());
+            }
         }
     }
 
@@ -107,6 +147,16 @@ final class ListReaders {
     /** One line per stale list. */
     List<String> stale() {
         return List.copyOf(stale);
+    }
+
+    /** One line per answer neither 200 nor 503. */
+    List<String> unexpected() {
+        return List.copyOf(unexpected);
+    }
+
+    /** One line per list that no longer held a uuid an earlier list (answered before it was asked) held. */
+    List<String> forgotten() {
+        return List.copyOf(forgotten);
     }
 
     /** One line per list that held a uuid twice. */

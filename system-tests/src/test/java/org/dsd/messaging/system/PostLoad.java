@@ -22,9 +22,11 @@ import org.dsd.messaging.testing.Http.Answer;
 
 /**
  * Clients that POST text messages to the facade as a careful user would: each message under an
- * {@code Idempotency-Key}, retried with that key after any answer but 201 or a broken connection until it is
- * acknowledged (or two minutes have passed: longer than any single failure takes to heal). Records the uuid of
- * every acknowledged message by its text, the texts never acknowledged, and every answer that was not a 201.
+ * {@code Idempotency-Key}, retried with that key after a 503 or a broken connection (what the API says a client may
+ * retry) until it is acknowledged, or two minutes have passed (longer than any single failure takes to heal). Any
+ * other answer (a 500, a 502, a 4xx, a 201 whose body does not parse) is a defect, not a fault to ride out: it is
+ * recorded, the message is not sent again, and {@link #finish()} fails. Records the uuid of every acknowledged
+ * message by its text, when it was acknowledged, the texts never acknowledged, and every answer retried.
  */
 final class PostLoad {
 
@@ -36,6 +38,9 @@ final class PostLoad {
     /** Every request: when it was sent and how long its answer took (System.nanoTime). */
     private final Queue<long[]> requestTimes = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> retried = new ConcurrentHashMap<>();
+    private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+    /** When (System.currentTimeMillis) each acknowledged message's text was acknowledged: the delivery delay's start. */
+    private final Map<String, Long> acknowledgedAtMillis = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final ExecutorService pool;
@@ -78,18 +83,30 @@ final class PostLoad {
             String failure;
             requests.incrementAndGet();
             long sent = System.nanoTime();
+            Answer answer;
             try {
-                Answer answer = Http.send(request);
-                if (answer.status() == 201) {
-                    acknowledged.put(text, answer.json().at("/message/uuid").asText());
-                    acknowledgedAt.add(System.nanoTime());
+                answer = Http.send(request);
+            } catch (AssertionError connectionFailed) {
+                answer = null;
+            }
+            requestTimes.add(new long[] {sent, System.nanoTime() - sent});
+            if (answer == null) {
+                failure = "no answer (connection refused, broken or timed out)";
+            } else if (answer.status() == 201) {
+                String uuid = uuidIn(answer);
+                if (uuid == null) {
+                    unexpected.add(text + ": 201 without a uuid in its body: " + answer.body());
                     return;
                 }
+                acknowledged.put(text, uuid);
+                acknowledgedAt.add(System.nanoTime());
+                acknowledgedAtMillis.put(text, System.currentTimeMillis());
+                return;
+            } else if (answer.status() == 503) {
                 failure = answer.status() + " " + answer.body();
-            } catch (AssertionError connectionFailed) {
-                failure = String.valueOf(connectionFailed.getCause());
-            } finally {
-                requestTimes.add(new long[] {sent, System.nanoTime() - sent});
+            } else {
+                unexpected.add(text + ": " + answer.status() + " " + answer.body());
+                return;
             }
             retried.merge(failure, 1, Integer::sum);
             Await.pause(Duration.ofSeconds(1));
@@ -103,8 +120,20 @@ final class PostLoad {
                 () -> done.get() >= total * fraction);
     }
 
-    /** Waits for every client to finish; returns the uuids of the acknowledged messages. */
+    /**
+     * Waits for every client to finish; returns the uuids of the acknowledged messages. Fails if any answer was
+     * unexpected.
+     */
     Set<String> finish() {
+        awaitClients();
+        if (!unexpected.isEmpty()) {
+            throw new AssertionError(unexpected.size() + " unexpected answers, e.g. " + unexpected.peek());
+        }
+        return acknowledgedSoFar();
+    }
+
+    /** Waits for every client to finish, unexpected answers or not. */
+    void awaitClients() {
         try {
             for (Future<?> client : clients) {
                 client.get();
@@ -114,7 +143,20 @@ final class PostLoad {
         } finally {
             pool.shutdown();
         }
-        return acknowledgedSoFar();
+    }
+
+    /** The answers that were neither a 201 with a uuid nor one a client may retry (503, no answer). */
+    List<String> unexpected() {
+        return List.copyOf(unexpected);
+    }
+
+    private static String uuidIn(Answer answer) {
+        try {
+            String uuid = answer.json().at("/message/uuid").asText(null);
+            return uuid == null || uuid.isBlank() ? null : uuid;
+        } catch (RuntimeException | AssertionError unparsable) {
+            return null;
+        }
     }
 
     /** No client starts another message; each one still retries the message it is posting. */
@@ -125,6 +167,11 @@ final class PostLoad {
     /** The uuids acknowledged so far. */
     Set<String> acknowledgedSoFar() {
         return Set.copyOf(acknowledged.values());
+    }
+
+    /** When (System.currentTimeMillis) each acknowledged message, by text, was acknowledged. */
+    Map<String, Long> acknowledgedAtMillis() {
+        return Map.copyOf(acknowledgedAtMillis);
     }
 
     /** The uuid each acknowledged message's text was acknowledged with. */

@@ -126,7 +126,7 @@ class SeveralHostsIT {
         Await.until(Duration.ofMinutes(2), "the cut host's logging instance ready again",
                 () -> status(cutLogging + "/actuator/health/readiness") == 200);
 
-        System.out.printf("several hosts: %d posts (%d requests), %s (queue owner) cut for 20 s: longest without an "
+        Figures.print("several hosts: %d posts (%d requests), %s (queue owner) cut for 20 s: longest without an "
                         + "acknowledgement %d ms, cluster whole %d ms after the cable was back; retried %s%n",
                 load.total(), load.requests(), cut, load.longestWithoutAcknowledgement().toMillis(), healed.toMillis(),
                 load.retried());
