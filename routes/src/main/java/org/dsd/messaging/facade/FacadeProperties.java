@@ -42,7 +42,7 @@ public record FacadeProperties(
         @DefaultValue("20s") Duration postDeadline,
         @DefaultValue("300ms") Duration hedgeAfter,
         @DefaultValue("1s") Duration rekeyAfter,
-        @DefaultValue("1s") Duration queueOfferWait,
+        @DefaultValue("300ms") Duration queueOfferWait,
         @DefaultValue("2s") Duration listHedgeAfter,
         @DefaultValue("30s") Duration listDeadline,
         @DefaultValue("10s") Duration failedInstanceBackoff,

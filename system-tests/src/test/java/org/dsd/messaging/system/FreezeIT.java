@@ -105,7 +105,10 @@ class FreezeIT {
                     .isLessThan(ACCEPTING_AGAIN_WITHIN);
             Set<String> everyAcknowledged = new HashSet<>(acknowledged);
             for (NonRetryingClient client : Stream.concat(Stream.of(seedClient), concurrentClients.stream()).toList()) {
-                assertThat(client.errors()).as("answers other than 201/200 to a client that never retries").isEmpty();
+                // A list reads every partition, so it waits for the frozen member to be dropped; once in ten runs no
+                // instance sent a whole list within the list deadline (README, Limits). Never a stale one.
+                assertThat(client.errors()).as("answers to a client that never retries other than 201, 200, or "
+                        + "503 to a list").allMatch(call -> call.kind().equals("GET") && call.error().startsWith("503 "));
                 assertThat(client.slowest("POST")).as("the slowest POST of a client that never retries")
                         .isLessThan(SLOWEST_POST);
                 everyAcknowledged.addAll(client.acknowledged());
