@@ -77,9 +77,11 @@ public class LogWrite {
             written = awaitFor(first, rekeyAfterNanos - probeAfterNanos);
         }
         String rekeyed = null;
-        // Until a partition is seen answering the first write may still be the quicker one: the probes' first round
-        // takes a moment, and a write on a partition not seen answering could be held up as long as the first.
-        while (written == null && (rekeyed = partitions.rekeyed(message.uuid())) == null) {
+        // Written again only once its own partition is seen held up (a write that is merely slow lands soon, and a
+        // list between its landing and the second write's would show it, then no more) and another one is seen
+        // answering (the probes' first round takes a moment).
+        while (written == null
+                && (!partitions.heldUp(message.uuid()) || (rekeyed = partitions.rekeyed(message.uuid())) == null)) {
             if (System.nanoTime() - began - postDeadlineNanos > 0) {
                 return first.get();
             }

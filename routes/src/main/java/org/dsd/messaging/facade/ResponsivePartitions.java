@@ -38,6 +38,8 @@ public class ResponsivePartitions implements DisposableBean {
     private static final long ANSWERED_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * ROUND_INTERVAL_MILLIS + 50);
     /** How long the probes go on after a held-up write asked for them. */
     private static final long PROBE_FOR_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long a probe goes unanswered before its partition counts as held up: far longer than a busy member takes. */
+    private static final long HELD_UP_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /**
      * How many derived uuids are tried for one message: a frozen member among three owns or backs up two thirds of
      * the partitions, and all 60 fall there about once in 10^10.
@@ -51,8 +53,8 @@ public class ResponsivePartitions implements DisposableBean {
     private final String[] probeKeys;
     /** Per partition: when (System.nanoTime) its last probe was answered; 0 before any was. */
     private final AtomicLongArray answeredAt;
-    /** Per partition: 1 while a probe is under way. */
-    private final AtomicLongArray underWay;
+    /** Per partition: when (System.nanoTime) the probe under way was sent; 0 while none is. */
+    private final AtomicLongArray sentAt;
     private final ScheduledExecutorService rounds;
     private volatile long probeUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
 
@@ -61,7 +63,7 @@ public class ResponsivePartitions implements DisposableBean {
         this.probes = hazelcast.getMap(PROBE_MAP);
         this.probeKeys = keyPerPartition(partitions);
         this.answeredAt = new AtomicLongArray(probeKeys.length);
-        this.underWay = new AtomicLongArray(probeKeys.length);
+        this.sentAt = new AtomicLongArray(probeKeys.length);
         this.rounds = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "partition-probes");
             thread.setDaemon(true);
@@ -95,6 +97,16 @@ public class ResponsivePartitions implements DisposableBean {
         return null;
     }
 
+    /**
+     * Whether the write of {@code uuid} is held up by its partition, rather than slow for another reason (a busy
+     * instance, a pause): a probe of that partition has gone unanswered for {@link #HELD_UP_AFTER_NANOS}. A write
+     * that is only slow lands soon, and written again it would be listed, then hidden by the second.
+     */
+    public boolean heldUp(String uuid) {
+        long sent = sentAt.get(partitions.getPartition(uuid).getPartitionId());
+        return sent != 0 && System.nanoTime() - sent > HELD_UP_AFTER_NANOS;
+    }
+
     /** How many partitions were seen answering lately, for the logs. */
     public long responsiveCount() {
         long now = System.nanoTime();
@@ -121,13 +133,13 @@ public class ResponsivePartitions implements DisposableBean {
 
     private void probeEach(long now) {
         for (int partition = 0; partition < probeKeys.length; partition++) {
-            if (underWay.compareAndSet(partition, 0, 1)) {
+            if (sentAt.compareAndSet(partition, 0, now)) {
                 int probed = partition;
                 probes.setAsync(probeKeys[partition], now).whenComplete((ignored, failure) -> {
                     if (failure == null) {
                         answeredAt.set(probed, System.nanoTime());
                     }
-                    underWay.set(probed, 0);
+                    sentAt.set(probed, 0);
                 });
             }
         }

@@ -114,7 +114,6 @@ class SeveralHostsIT {
 
         PostLoad load = PostLoad.start(facade + "/facade", "hosts", 8, 100);
         load.awaitProgress(0.3);
-        long cutAt = System.nanoTime();
         hosts.cut(cut);
         // Longer than the failure detector takes (about 8 s): the cluster really splits, that host is alone.
         Await.pause(Duration.ofSeconds(20));
@@ -132,8 +131,9 @@ class SeveralHostsIT {
                 load.retried());
         assertThat(load.unacknowledged()).isEmpty();
         assertThat(acknowledged).hasSize(load.total());
+        // Well before the cable is back (20 s): the others drop the cut host after about 8 s of silence.
         assertThat(load.longestWithoutAcknowledgement()).as("POSTs go on through the other hosts")
-                .isLessThan(Duration.ofSeconds(30));
+                .isLessThan(Duration.ofSeconds(15));
         List<String> logged = Http.uuids(Http.get(cutLogging + "/logging").json());
         assertThat(logged).as("every acknowledged message, once, read through the host that was cut off")
                 .doesNotHaveDuplicates().containsAll(acknowledged).hasSize(acknowledged.size() + 1);
@@ -155,7 +155,6 @@ class SeveralHostsIT {
         String messages1 = "http://" + hosts.address(hostOf("messages-1")) + ":" + portOf(services, "messages-1");
         assertThat(Http.walk(messages1 + "/messages?limit=500", new ArrayList<>())).as("an instance's list page by page")
                 .isEqualTo(Http.uuids(Http.get(messages1 + "/messages").json()));
-        assertThat(Duration.ofNanos(reconnectedAt - cutAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
     }
 
     /** A data member as the member image runs it: its jar, this project's jar and configuration, its variables. */
