@@ -113,7 +113,7 @@ public class ResponsivePartitions implements DisposableBean {
         return IntStream.range(0, probeKeys.length).filter(p -> responsive(p, now)).count();
     }
 
-    boolean responsive(int partition, long now) {
+    private boolean responsive(int partition, long now) {
         long answered = answeredAt.get(partition);
         return answered != 0 && now - answered < ANSWERED_WITHIN_NANOS;
     }
