@@ -25,16 +25,20 @@ class FreezeIT {
     private static final Duration FREEZE = Duration.ofSeconds(30);
     /**
      * What a frozen member may cost a POST without an {@code Idempotency-Key}: its first write, held up on a partition
-     * the member owns or backs up, is written again under a uuid on one that answers after a second.
+     * the member owns or backs up, is written again under a uuid on one that answers after a second. The aim is 3 s
+     * (0.9-2.7 s in 16 runs here); a clean-clone CI run, late in the build, saw 4.2 s while the cluster took about
+     * 16 s to drop the member, so the bound is "far less than the drop takes", which fails if the rewrite stops
+     * working (the POSTs then wait for the drop: 8-25 s).
      */
-    private static final Duration SLOWEST_POST = Duration.ofSeconds(3);
+    private static final Duration SLOWEST_POST = Duration.ofSeconds(7);
     /**
      * A POST under an {@code Idempotency-Key} is not written again (its uuid is the key's), so one held up waits
      * until the others drop the member, after about 8 s of silence; the phi-accrual detector waits longer after
      * irregular heartbeats (six JVMs starting on two cores), by design. The keyed clients together are served again
-     * well before that (2.7 s without an accepted POST here), but one of them may wait that long.
+     * well before that (1.5-8.6 s without an accepted POST here), but a CI run saw 24.8 s: the bound is "while the
+     * member is still frozen" (30 s).
      */
-    private static final Duration ACCEPTING_AGAIN_WITHIN = Duration.ofSeconds(25);
+    private static final Duration ACCEPTING_AGAIN_WITHIN = Duration.ofSeconds(28);
     private static final int CONCURRENT_CLIENTS = 8;
 
     @Test
