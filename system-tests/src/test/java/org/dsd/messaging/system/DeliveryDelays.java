@@ -20,19 +20,18 @@ final class DeliveryDelays {
     private static final Duration AFTER_A_FAULT = Duration.ofSeconds(10);
 
     /** System.currentTimeMillis minus System.nanoTime in milliseconds: turns the faults' times into clock times. */
-    private final long clockOffsetMillis = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
+    private final long clockOffsetMillis;
     private final List<Fault> faults;
-    private final long[] all;
-    private final long[] awayFromFaults;
+    private long[] all;
+    private long[] awayFromFaults;
 
-    private DeliveryDelays(List<Fault> faults, long[] all, long[] awayFromFaults) {
+    private DeliveryDelays(List<Fault> faults) {
         this.faults = faults;
-        this.all = all;
-        this.awayFromFaults = awayFromFaults;
+        this.clockOffsetMillis = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
     }
 
     static DeliveryDelays of(PostLoad load, Map<String, Long> consumedAtMillis, List<Fault> faults) {
-        DeliveryDelays windows = new DeliveryDelays(faults, null, null);
+        DeliveryDelays delays = new DeliveryDelays(faults);
         List<Long> all = new ArrayList<>();
         List<Long> away = new ArrayList<>();
         Map<String, String> uuidByText = load.acknowledgedByText();
@@ -44,11 +43,13 @@ final class DeliveryDelays {
             // A consumer may take it before its POST is answered.
             long delay = Math.max(0, consumed - acknowledged);
             all.add(delay);
-            if (!windows.nearAFault(acknowledged)) {
+            if (!delays.nearAFault(acknowledged)) {
                 away.add(delay);
             }
         });
-        return new DeliveryDelays(faults, sorted(all), sorted(away));
+        delays.all = sorted(all);
+        delays.awayFromFaults = sorted(away);
+        return delays;
     }
 
     String all() {
