@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * help there. After {@code app.facade.hedge-after} the facade starts finding which partitions answer
  * ({@link ResponsivePartitions}); after {@code app.facade.rekey-after}, once the first write's own partition is seen
  * held up, it writes the message under a uuid on one of them that supersedes the first, and the POST answers with
- * that one. The first write may still land later: the lists and the redelivery leave out a superseded write, so the
+ * that one. Once a partition is seen held up, later messages are given uuids elsewhere before their first write. The first write may still land later: the lists and the redelivery leave out a superseded write, so the
  * message is listed and delivered once, under the uuid the client got. Only this request ever writes the first uuid
  * (a fresh random one), so nothing else can acknowledge it.
  */
@@ -61,11 +61,23 @@ public class LogWrite {
     public void store(@ExchangeProperty(FacadeMessages.MESSAGE) UserMessage message, Exchange exchange)
             throws Exception {
         boolean keyed = exchange.getProperty(IdempotencyKeys.KEY) != null;
-        Exchange written = keyed ? write(LogEntry.of(message)) : writeOrRekey(message, exchange);
+        Exchange written = keyed ? write(LogEntry.of(message))
+                : writeOrRekey(clearOfHeldUp(message, exchange), exchange);
         if (written.getException() != null) {
             throw written.getException();
         }
         messages.checkLogged(written, keyed);
+    }
+
+    /** The message under a uuid clear of the partitions seen held up: nobody has seen the one drawn for it yet. */
+    private UserMessage clearOfHeldUp(UserMessage drawn, Exchange exchange) {
+        String uuid = partitions.clearOfHeldUp(drawn.uuid());
+        if (uuid.equals(drawn.uuid())) {
+            return drawn;
+        }
+        UserMessage message = new UserMessage(uuid, drawn.msg());
+        exchange.setProperty(FacadeMessages.MESSAGE, message);
+        return message;
     }
 
     private Exchange writeOrRekey(UserMessage message, Exchange exchange) throws Exception {
@@ -95,6 +107,8 @@ public class LogWrite {
                 message.uuid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), rekeyed,
                 partitions.responsiveCount());
         exchange.setProperty(FacadeMessages.MESSAGE, new UserMessage(rekeyed, message.msg()));
+        // No further attempts of the first write: whether it lands or not, it is never listed.
+        first.cancel(true);
         return write(new LogEntry(rekeyed, message.msg(), message.uuid()));
     }
 

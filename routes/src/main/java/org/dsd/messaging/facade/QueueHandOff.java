@@ -21,6 +21,8 @@ import org.springframework.stereotype.Component;
  * {@code app.facade.queue-offer-wait}. The logging map, not the queue, is the record of what must reach a consumer
  * (the redelivery queues again whatever was logged and never consumed), so an offer still under way, or one that
  * failed for good, does not hold back the acknowledgement: only a full queue is refused, to push back on clients.
+ * Once an offer outlasted the wait (the queue's member is frozen), the next ones are not waited for until one
+ * succeeds: a frozen queue then costs a POST nothing.
  */
 @Component
 public class QueueHandOff {
@@ -34,6 +36,8 @@ public class QueueHandOff {
     private final ProducerTemplate producer;
     private final long waitMillis;
     private final long retryNanos;
+    /** An offer outlasted the wait, and none has succeeded since. */
+    private volatile boolean heldUp;
 
     public QueueHandOff(ProducerTemplate producer, FacadeProperties properties) {
         this.producer = producer;
@@ -41,18 +45,29 @@ public class QueueHandOff {
         this.retryNanos = properties.postDeadline().toNanos();
     }
 
-    /** Offers the message; 503 if the queue is full, otherwise returns once it is queued or the wait is over. */
+    /**
+     * Offers the message; 503 if the queue is full, otherwise returns once it is queued or the wait is over. While an
+     * earlier offer is held up (the queue's member is frozen), the next ones are not waited for at all.
+     */
     public void offer(@Body UserMessage message) throws InterruptedException {
         CompletableFuture<Exchange> offered = producer.asyncSend("direct:queue-offer", exchange -> {
             exchange.getIn().setBody(message);
             exchange.setProperty(RETRY_UNTIL, System.nanoTime() + retryNanos);
         });
+        offered.thenAccept(done -> {
+            if (done.getException() == null) {
+                heldUp = false;
+            }
+        });
         Throwable failure;
         try {
-            failure = offered.get(waitMillis, TimeUnit.MILLISECONDS).getException();
+            failure = offered.get(heldUp ? 0 : waitMillis, TimeUnit.MILLISECONDS).getException();
         } catch (TimeoutException stillUnderWay) {
-            LOG.warn("queue offer of {} still under way after {} ms: acknowledged as logged", message.uuid(),
-                    waitMillis);
+            if (!heldUp) {
+                heldUp = true;
+                LOG.warn("queue offer of {} still under way after {} ms: acknowledged as logged, and so are the next "
+                        + "ones until an offer succeeds", message.uuid(), waitMillis);
+            }
             return;
         } catch (ExecutionException e) {
             failure = e.getCause();

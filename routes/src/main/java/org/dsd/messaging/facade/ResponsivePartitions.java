@@ -20,11 +20,13 @@ import org.springframework.stereotype.Component;
  * Which partitions of the cluster take a write now: whose owner and backup both answer. A frozen member holds up
  * every write to a partition it owns or backs up until the cluster drops it; a message's uuid is the facade's to
  * choose, so a message whose first write is held up is written again under a uuid on a partition that answers
- * ({@link LogWrite}), as Kafka's producer steers clear of a slow broker's partitions (KIP-794).
+ * ({@link LogWrite}), and later messages get uuids elsewhere from the start, as Kafka's producer steers clear of a
+ * slow broker's partitions (KIP-794).
  *
  * <p>The client sees partition owners but not backups, so the partitions are tried: for 10 s after each call of
  * {@link #probe()}, every partition gets a small write every 100 ms, one under way at a time, and a partition counts
- * as responsive while its last write was answered within 250 ms. Nothing is probed while every write is answered in
+ * as responsive while its last write was answered within 250 ms, and as held up while one is unanswered for 500 ms
+ * or the last one was refused. Nothing is probed while every write is answered in
  * time, but for one second at start: that round creates the probe entries, so that the first round of a freeze
  * costs the members no more than any other.
  */
@@ -53,6 +55,8 @@ public class ResponsivePartitions implements DisposableBean {
     private final String[] probeKeys;
     /** Per partition: when (System.nanoTime) its last probe was answered; 0 before any was. */
     private final AtomicLongArray answeredAt;
+    /** Per partition: when (System.nanoTime) its last probe failed; 0 before any did. */
+    private final AtomicLongArray refusedAt;
     /** Per partition: when (System.nanoTime) the probe under way was sent; 0 while none is. */
     private final AtomicLongArray sentAt;
     private final ScheduledExecutorService rounds;
@@ -64,6 +68,7 @@ public class ResponsivePartitions implements DisposableBean {
         this.probeKeys = keyPerPartition(partitions);
         this.answeredAt = new AtomicLongArray(probeKeys.length);
         this.sentAt = new AtomicLongArray(probeKeys.length);
+        this.refusedAt = new AtomicLongArray(probeKeys.length);
         this.rounds = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "partition-probes");
             thread.setDaemon(true);
@@ -98,13 +103,34 @@ public class ResponsivePartitions implements DisposableBean {
     }
 
     /**
-     * Whether the write of {@code uuid} is held up by its partition, rather than slow for another reason (a busy
-     * instance, a pause): a probe of that partition has gone unanswered for {@link #HELD_UP_AFTER_NANOS}. A write
-     * that is only slow lands soon, and written again it would be listed, then hidden by the second.
+     * The uuid of a new message: {@code uuid} itself unless its partition is seen held up, else a random one on a
+     * partition that is not (and the probes go on, so that one that recovers is seen to). Once the first writes have
+     * found a freeze out, it costs the next messages nothing, and their first write never needs superseding.
+     */
+    public String clearOfHeldUp(String uuid) {
+        String chosen = uuid;
+        for (int i = 0; i < CANDIDATES && heldUp(chosen); i++) {
+            chosen = UUID.randomUUID().toString();
+        }
+        if (!chosen.equals(uuid)) {
+            probe();
+        }
+        return chosen;
+    }
+
+    /**
+     * Whether writes of {@code uuid} are held up by its partition, rather than slow for another reason (a busy
+     * instance, a pause): a probe of that partition has gone unanswered for {@link #HELD_UP_AFTER_NANOS}, or its
+     * last probe was refused (its owner lacks the quorum for a while, as around a member's removal). A write that is
+     * only slow lands soon, and written again it would be listed, then hidden by the second.
      */
     public boolean heldUp(String uuid) {
-        long sent = sentAt.get(partitions.getPartition(uuid).getPartitionId());
-        return sent != 0 && System.nanoTime() - sent > HELD_UP_AFTER_NANOS;
+        int partition = partitions.getPartition(uuid).getPartitionId();
+        long sent = sentAt.get(partition);
+        long refused = refusedAt.get(partition);
+        long answered = answeredAt.get(partition);
+        return sent != 0 && System.nanoTime() - sent > HELD_UP_AFTER_NANOS
+                || refused != 0 && (answered == 0 || refused - answered > 0);
     }
 
     /** How many partitions were seen answering lately, for the logs. */
@@ -136,9 +162,7 @@ public class ResponsivePartitions implements DisposableBean {
             if (sentAt.compareAndSet(partition, 0, now)) {
                 int probed = partition;
                 probes.setAsync(probeKeys[partition], now).whenComplete((ignored, failure) -> {
-                    if (failure == null) {
-                        answeredAt.set(probed, System.nanoTime());
-                    }
+                    (failure == null ? answeredAt : refusedAt).set(probed, System.nanoTime());
                     sentAt.set(probed, 0);
                 });
             }
