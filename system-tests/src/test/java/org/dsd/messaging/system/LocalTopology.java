@@ -95,7 +95,7 @@ final class LocalTopology implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(
                     javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
             command.addAll(AppCopies.javaArguments(this,
-                    ROOT.resolve(app + "-app/target/" + app + "-app-" + VERSION + ".jar")));
+                    appJar(app)));
             command.addAll(List.of(
                     "--server.port=" + port,
                     "--app.hazelcast.cluster-name=" + clusterName,
@@ -375,6 +375,16 @@ final class LocalTopology implements AutoCloseable {
     }
 
     /** The java of the JVM that runs the tests. */
+    /**
+     * The executable jar of {@code app} ("facade", "logging", "messages"): the one Maven resolved for this module
+     * (topology.jar.*), else the app module's own build.
+     */
+    static Path appJar(String app) {
+        String resolved = System.getProperty("topology.jar." + app, "");
+        return resolved.isEmpty() ? ROOT.resolve(app + "-app/target/" + app + "-app-" + VERSION + ".jar")
+                : Path.of(resolved);
+    }
+
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -173,7 +173,7 @@ class SeveralHostsIT {
     private void startApp(NetworkHosts hosts, String app, Map<String, Map<String, Object>> services)
             throws IOException {
         String jar = app.replaceFirst("-\\d$", "");
-        Path appJar = ComposeProject.ROOT.resolve(jar + "-app/target/" + jar + "-app-" + VERSION + ".jar");
+        Path appJar = LocalTopology.appJar(jar);
         Map<String, String> environment = new LinkedHashMap<>(ComposeProject.appImageEnvironment());
         environment.putAll(ComposeProject.environment(services.get(app)));
         start(hosts, app, List.of(LocalTopology.javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
