@@ -7,8 +7,9 @@ import org.dsd.messaging.system.LocalTopology.Instance;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chaos run on the seed topology with its default queue: any instance of any service is killed or frozen, one
- * at a time. (The Kafka variant is in {@link KafkaQueueIT}.)
+ * The chaos run on the seed topology with its default queue: any instance of any service is killed or frozen, two
+ * at once at times, the facade in every run. (The Kafka variant is in {@link KafkaQueueIT}; network partitions are
+ * in {@link SeveralHostsIT}.)
  */
 class ChaosIT {
 

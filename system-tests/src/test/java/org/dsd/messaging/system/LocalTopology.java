@@ -360,9 +360,14 @@ final class LocalTopology implements AutoCloseable {
      * its partitions backed up again: the cluster can lose any one member without losing data.
      */
     void awaitClusterSafe() {
-        Await.until(Duration.ofMinutes(3), "cluster safe", () -> dataMembers().filter(Instance::isAlive)
-                .allMatch(member -> member.isReady() && Http.get(member.url() + "/actuator/health").json()
-                        .at("/components/clusterSafe/status").asText().equals("UP")));
+        Await.until(Duration.ofMinutes(3), "cluster safe", this::clusterSafe);
+    }
+
+    /** Whether the cluster is safe now, as {@link #awaitClusterSafe()} waits for it. */
+    boolean clusterSafe() {
+        return dataMembers().filter(Instance::isAlive).allMatch(member -> member.isReady()
+                && Http.get(member.url() + "/actuator/health").json().at("/components/clusterSafe/status").asText()
+                        .equals("UP"));
     }
 
     private String memberAddresses() {
@@ -374,7 +379,6 @@ final class LocalTopology implements AutoCloseable {
         return logging().stream().filter(i -> i.memberPort > 0);
     }
 
-    /** The java of the JVM that runs the tests. */
     /**
      * The executable jar of {@code app} ("facade", "logging", "messages"): the one Maven resolved for this module
      * (topology.jar.*), else the app module's own build.
@@ -385,6 +389,7 @@ final class LocalTopology implements AutoCloseable {
                 : Path.of(resolved);
     }
 
+    /** The java of the JVM that runs the tests. */
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

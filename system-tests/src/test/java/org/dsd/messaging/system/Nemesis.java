@@ -1,12 +1,16 @@
 package org.dsd.messaging.system;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -14,20 +18,29 @@ import org.dsd.messaging.system.LocalTopology.Instance;
 import org.dsd.messaging.testing.Await;
 
 /**
- * The chaos run's adversary, one fault at a time: every 10-15 s it picks an instance at random and either kills
- * it (-9) and restarts it, or (if it may be frozen) freezes it (SIGSTOP) for 5-60 s and resumes it; then waits
- * until that instance is ready again. A logging member is hit only once the cluster is safe again, so no data
- * has a single copy left.
+ * The chaos run's adversary. Every 10-15 s it strikes an instance at random, whether or not an earlier fault is
+ * still under way (two at once at most): it kills it (-9) and restarts it, or (if it may be frozen) freezes it
+ * (SIGSTOP) for 5-60 s and resumes it; a fault ends once its instance is ready again. The data stays in two copies
+ * ({@code backup-count} 1): one logging member at a time, and only while the cluster is safe. Faults also land at
+ * bad moments: half the time a logging member that comes back (its partitions migrating, or merging after a freeze)
+ * has another instance struck at once, and the facade, when it is a target, is struck in every run (the first
+ * strike past the middle of the run goes there if none did yet). With two faults at once the seed replays the
+ * choices, not always their order.
  */
 final class Nemesis {
 
     private static final Duration FREEZE_MIN = Duration.ofSeconds(5);
     private static final Duration FREEZE_MAX = Duration.ofSeconds(60);
+    private static final int AT_ONCE = 2;
 
     /** One fault: what was done to which instance, and when (System.nanoTime) it began and was healed. */
     record Fault(Instance target, String kind, long began, long healed) {
         Duration lasted() {
             return Duration.ofNanos(healed - began);
+        }
+
+        boolean overlaps(long from, long to) {
+            return began < to && healed >= from;
         }
 
         @Override
@@ -41,6 +54,11 @@ final class Nemesis {
     private final Predicate<Instance> mayFreeze;
     private final Random random;
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> underWay = new CopyOnWriteArrayList<>();
+    /** The instances a fault is under way on. */
+    private final Set<Instance> struck = ConcurrentHashMap.newKeySet();
+    /** Each fault on a thread of its own: the common pool has one thread on two cores. */
+    private final Executor strikes = task -> new Thread(task, "nemesis").start();
 
     Nemesis(LocalTopology topology, List<Instance> targets, Predicate<Instance> mayFreeze, long seed) {
         this.topology = topology;
@@ -49,43 +67,89 @@ final class Nemesis {
         this.random = new Random(seed);
     }
 
-    /** Starts hitting; the returned future completes once the fault under way at {@code until} is healed. */
+    /** Starts hitting; the returned future completes once every fault under way at {@code until} is healed. */
     CompletableFuture<Void> runUntil(long until) {
+        long from = System.nanoTime();
         return CompletableFuture.runAsync(() -> {
             while (System.nanoTime() < until) {
                 Await.pause(Duration.ofMillis(10_000 + random.nextInt(5_001)));
                 if (System.nanoTime() < until) {
-                    try {
-                        strike(targets.get(random.nextInt(targets.size())));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new AssertionError(e);
-                    }
+                    launch(pick(System.nanoTime() - from > (until - from) / 2, false), "");
                 }
             }
-        });
+            // A fault under way may start a second one: waited for until none is left.
+            while (underWay.stream().anyMatch(strike -> !strike.isDone())) {
+                CompletableFuture.allOf(underWay.toArray(CompletableFuture[]::new)).join();
+            }
+        }, strikes);
     }
 
-    private void strike(Instance target) throws InterruptedException {
-        if (target.app.equals("logging")) {
-            topology.awaitClusterSafe();
+    private void launch(Instance target, String moment) {
+        if (target != null) {
+            underWay.add(CompletableFuture.runAsync(() -> strike(target, moment), strikes));
         }
+    }
+
+    /**
+     * A target no fault is under way on, or null. A logging member only if no other is struck and the cluster is
+     * safe, and never {@code asSecond}: then one is already coming back.
+     */
+    private synchronized Instance pick(boolean facadeDue, boolean asSecond) {
+        if (struck.size() >= AT_ONCE) {
+            return null;
+        }
+        List<Instance> candidates = new ArrayList<>(targets);
+        candidates.removeAll(struck);
+        if (asSecond || struck.stream().anyMatch(Nemesis::isLogging) || !topology.clusterSafe()) {
+            candidates.removeIf(Nemesis::isLogging);
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        boolean facadeFirst = facadeDue && faults.stream().noneMatch(fault -> isFacade(fault.target()));
+        Instance target = candidates.stream().filter(instance -> facadeFirst && isFacade(instance)).findFirst()
+                .orElse(candidates.get(random.nextInt(candidates.size())));
+        struck.add(target);
+        return target;
+    }
+
+    /** Strikes {@code target}; {@code moment} says when, if it was chosen for a bad one. */
+    private void strike(Instance target, String moment) {
         long began = System.nanoTime();
         String kind;
-        if (!mayFreeze.test(target) || random.nextBoolean()) {
-            kind = "kill";
-            target.kill();
-            target.start();
-        } else {
-            Duration frozen = Duration.ofMillis(FREEZE_MIN.toMillis()
-                    + random.nextInt((int) (FREEZE_MAX.toMillis() - FREEZE_MIN.toMillis()) + 1));
-            kind = "freeze " + frozen.toSeconds() + "s";
-            target.freeze();
-            Await.pause(frozen);
-            target.resume();
+        try {
+            if (!mayFreeze.test(target) || random.nextBoolean()) {
+                kind = "kill";
+                target.kill();
+                target.start();
+            } else {
+                Duration frozen = Duration.ofMillis(FREEZE_MIN.toMillis()
+                        + random.nextInt((int) (FREEZE_MAX.toMillis() - FREEZE_MIN.toMillis()) + 1));
+                kind = "freeze " + frozen.toSeconds() + "s";
+                target.freeze();
+                Await.pause(frozen);
+                target.resume();
+            }
+            if (isLogging(target) && random.nextBoolean()) {
+                // While it comes back (migrations, or its merge after a freeze): a second fault at once.
+                launch(pick(false, true), "as " + target.name() + " came back");
+            }
+            target.awaitReady();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            struck.remove(target);
         }
-        target.awaitReady();
-        faults.add(new Fault(target, kind, began, System.nanoTime()));
+        faults.add(new Fault(target, moment.isEmpty() ? kind : kind + " " + moment, began, System.nanoTime()));
+    }
+
+    private static boolean isLogging(Instance instance) {
+        return instance.app.equals("logging");
+    }
+
+    private static boolean isFacade(Instance instance) {
+        return instance.app.equals("facade");
     }
 
     List<Fault> faults() {
@@ -96,5 +160,12 @@ final class Nemesis {
     Map<String, Map<String, Long>> byService() {
         return faults.stream().collect(Collectors.groupingBy(fault -> fault.target().app, TreeMap::new,
                 Collectors.groupingBy(fault -> fault.kind().split(" ")[0], TreeMap::new, Collectors.counting())));
+    }
+
+    /** How many faults began while another was under way. */
+    long overlapping() {
+        return faults.stream().filter(fault -> faults.stream()
+                .anyMatch(other -> other != fault && other.began() < fault.began() && other.healed() > fault.began()))
+                .count();
     }
 }

@@ -3,6 +3,7 @@ package org.dsd.messaging.system;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
@@ -100,23 +101,24 @@ final class NonRetryingClient implements AutoCloseable {
         calls.add(new Call("GET", sent, System.nanoTime() - sent, error));
     }
 
-    /** The calls under way at some time in [from, to) (System.nanoTime) that failed. */
-    List<Call> errors(long from, long to) {
-        return calls.stream().filter(call -> call.error() != null && call.overlaps(from, to)).toList();
-    }
-
+    /** The calls that failed. */
     List<Call> errors() {
-        return errors(Long.MIN_VALUE, Long.MAX_VALUE);
+        return calls.stream().filter(call -> call.error() != null).toList();
     }
 
-    /** The slowest call of this kind ("POST", "GET") under way at some time in [from, to). */
-    Duration slowest(String kind, long from, long to) {
-        return Duration.ofNanos(calls.stream().filter(call -> call.kind().equals(kind) && call.overlaps(from, to))
+    /** The calls under way at some time in [from, to) (System.nanoTime). */
+    List<Call> calls(long from, long to) {
+        return calls.stream().filter(call -> call.overlaps(from, to)).toList();
+    }
+
+    /** The slowest call of this kind ("POST", "GET") among {@code calls}. */
+    static Duration slowest(Collection<Call> calls, String kind) {
+        return Duration.ofNanos(calls.stream().filter(call -> call.kind().equals(kind))
                 .mapToLong(Call::nanos).max().orElse(0));
     }
 
     Duration slowest(String kind) {
-        return slowest(kind, Long.MIN_VALUE, Long.MAX_VALUE);
+        return slowest(calls, kind);
     }
 
     int count(String kind) {
