@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FreezeIT {
 
-    private static final Duration FREEZE = Duration.ofSeconds(30);
+    private static final Duration FREEZE = Duration.ofSeconds(45);
     /**
      * What a frozen member may cost a POST without an {@code Idempotency-Key} (issue 29's bound): its first write, held
      * up on a partition the member owns or backs up, is written again under a uuid on one that answers after a
@@ -33,9 +33,9 @@ class FreezeIT {
     /**
      * A POST under an {@code Idempotency-Key} is not written again (its uuid is the key's), so one held up waits
      * until the others drop the member, after about 8 s of silence; the phi-accrual detector waits longer after
-     * irregular heartbeats (six JVMs starting on two cores), by design. The keyed clients together are served again
-     * well before that (1.5-8.6 s without an accepted POST here), but a CI run saw 24.8 s: the bound is "while the
-     * member is still frozen" (30 s).
+     * irregular heartbeats (six JVMs starting on two cores), by design, and the members refuse writes for a while
+     * around the drop. The keyed clients together are served again well before that (1.5-8.6 s without an accepted
+     * POST here), but a CI run saw 24.8 s: the bound is "while the member is still frozen".
      */
     private static final Duration ACCEPTING_AGAIN_WITHIN = Duration.ofSeconds(28);
     private static final int CONCURRENT_CLIENTS = 8;
@@ -84,7 +84,8 @@ class FreezeIT {
                 }
                 Thread.sleep(200);
             }
-            Duration rejoined = Duration.ofNanos(System.nanoTime() - resumedAt);
+            long servingAt = System.nanoTime();
+            Duration rejoined = Duration.ofNanos(servingAt - resumedAt);
 
             Set<String> acknowledged = load.finish();
             seedClient.close();
@@ -93,29 +94,36 @@ class FreezeIT {
             }
 
             List<Long> acknowledgedAt = load.acknowledgementTimes();
+            List<NonRetryingClient> clients = Stream.concat(Stream.of(seedClient), concurrentClients.stream()).toList();
+            // The freeze's cost: POSTs under way from the freeze until the member serves again. Those of the first
+            // seconds after start-up (six cold JVMs on two cores) are in each client's summary.
+            Duration slowestPostOfTheFreeze = clients.stream()
+                    .map(client -> NonRetryingClient.slowest(client.calls(frozenAt, servingAt), "POST"))
+                    .max(Duration::compareTo).orElseThrow();
             Figures.print("freeze of %s for %s: longest time without an accepted POST %s (while frozen %s, "
                             + "since the resume %s); after the resume %d lists refused, %d answered (none stale), "
-                            + "ready again after %s; retried %s; a client posting every 0.5 s that never retries: %s; "
-                            + "%d clients that never retry, each posting every 0.1 s: %s%n",
+                            + "ready again after %s; retried %s; slowest POST of a client that never retries from the "
+                            + "freeze until the member served again %s; a client posting every 0.5 s that never "
+                            + "retries: %s; %d clients that never retry, each posting every 0.1 s: %s%n",
                     frozen.name(), FREEZE, load.longestWithoutAcknowledgement(),
                     PostLoad.longestGap(acknowledgedAt, frozenAt, resumedAt),
                     PostLoad.longestGap(acknowledgedAt, resumedAt, Long.MAX_VALUE), refused, answered, rejoined,
-                    load.retried(), seedClient.summary(), CONCURRENT_CLIENTS, concurrentClients.stream()
-                            .map(NonRetryingClient::summary).collect(Collectors.joining(" | ")));
+                    load.retried(), slowestPostOfTheFreeze, seedClient.summary(), CONCURRENT_CLIENTS,
+                    concurrentClients.stream().map(NonRetryingClient::summary).collect(Collectors.joining(" | ")));
             assertThat(load.longestWithoutAcknowledgement())
                     .as("POSTs accepted again within %s of the freeze at %s (suspected: %s)", ACCEPTING_AGAIN_WITHIN,
                             frozenClock, firstSuspicions(topology, frozen))
                     .isLessThan(ACCEPTING_AGAIN_WITHIN);
             Set<String> everyAcknowledged = new HashSet<>(acknowledged);
-            for (NonRetryingClient client : Stream.concat(Stream.of(seedClient), concurrentClients.stream()).toList()) {
+            for (NonRetryingClient client : clients) {
                 // A list reads every partition, so it waits for the frozen member to be dropped; once in ten runs no
                 // instance sent a whole list within the list deadline (README, Limits). Never a stale one.
                 assertThat(client.errors()).as("answers to a client that never retries other than 201, 200, or "
                         + "503 to a list").allMatch(call -> call.kind().equals("GET") && call.error().startsWith("503 "));
-                assertThat(client.slowest("POST")).as("the slowest POST of a client that never retries")
-                        .isLessThan(SLOWEST_POST);
                 everyAcknowledged.addAll(client.acknowledged());
             }
+            assertThat(slowestPostOfTheFreeze).as("the slowest POST of a client that never retries, from the freeze "
+                    + "until the member served again").isLessThan(SLOWEST_POST);
             assertThat(acknowledged).hasSize(load.total());
             List<String> logged = Http.uuids(Http.get(topology.facadeUrl()).json().get("logging-service"));
             assertThat(logged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(everyAcknowledged);
