@@ -62,11 +62,20 @@ public class LoggedMessages {
      * Stores the message under its uuid unless the uuid is taken, in one map call that returns what the uuid held
      * before: nothing, or this very entry (a call that Hazelcast retried after it had stored it), means this request
      * stored it (201); an entry with the same text is a retry of a logged message (200); another text, 409.
+     *
+     * <p>An entry found there may exist on its owner alone: an earlier attempt stored it and failed because its
+     * backup never confirmed (a backup member cut off or frozen). Finding it writes nothing, so nothing would
+     * confirm a backup, and an owner lost before the replicas are synchronised again would take the only copy of an
+     * acknowledged message with it. So it is written back over itself before it is acknowledged: that write
+     * succeeds only once its backup is confirmed, and fails (503, retried) otherwise.
      */
     public void store(@Body LogEntry entry, Exchange exchange) throws JsonProcessingException {
         StoredMessage attempted = new StoredMessage(entry.uuid(), entry.msg(),
                 hazelcast.getCluster().getClusterTime(), entry.supersedes());
         StoredMessage previous = messages.putIfAbsent(attempted.uuid(), attempted);
+        if (previous != null && previous.msg().equals(attempted.msg())) {
+            messages.set(previous.uuid(), previous);
+        }
         if (previous == null || previous.equals(attempted)) {
             LOG.info("logged {} {}{}", attempted.uuid(), attempted.msg(),
                     attempted.supersedes() == null ? "" : " (replacing the held-up write " + attempted.supersedes() + ")");
