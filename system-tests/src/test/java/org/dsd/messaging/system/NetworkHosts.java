@@ -132,9 +132,29 @@ final class NetworkHosts implements AutoCloseable {
         ip("link", "set", cables.get(host), "up");
     }
 
+    /**
+     * A partial partition: {@code a} and {@code b} no longer reach each other (a blackhole route on each side), while
+     * both still reach every other host, and this process reaches both.
+     */
+    void separate(String a, String b) {
+        inside(a, "route", "add", "blackhole", addresses.get(b) + "/32");
+        inside(b, "route", "add", "blackhole", addresses.get(a) + "/32");
+    }
+
+    /** Undoes {@link #separate(String, String)}. */
+    void rejoin(String a, String b) {
+        inside(a, "route", "del", "blackhole", addresses.get(b) + "/32");
+        inside(b, "route", "del", "blackhole", addresses.get(a) + "/32");
+    }
+
     /** Runs {@code command} on {@code host} with {@code environment} added; its exit code. */
     int runOn(String host, Map<String, String> environment, String... command) {
         return run(on(host, List.of(command)), environment);
+    }
+
+    /** What {@code command} run on {@code host} printed, and its exit code. */
+    Command.Run outputOn(String host, String... command) {
+        return Command.run(on(host, List.of(command)), null, inherited -> { }, Duration.ofMinutes(1));
     }
 
     private String namespace(String host) {

@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.impl.connection.tcp.RoutingMode;
@@ -29,8 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * container (the output of {@code docker-compose config} plus the image's ENV): the three members run the member
  * image's configuration, the apps their images' jars. Hosts 1 to 3 each carry a data member and a logging
  * instance, as a deployment on real machines would; the messages instances and the facade have a host each.
- * Then the cable of the host whose member owns the queue is pulled under load, and plugged back in. Skipped,
- * saying why, where namespaces cannot be made (not root, no iproute2).
+ * Then, under load from clients that retry with their Idempotency-Key and readers of every list, the network
+ * fails, 20 s each time: the host whose member owns the queue is cut off (and read from inside meanwhile), a data
+ * host's link flaps, and the facade's host loses the members; with {@code -Dhosts.partialPartition=true} also two
+ * data hosts lose each other while both reach the third. Nothing acknowledged may be lost or doubled, no list stale or shrinking, and only the facade's own cut
+ * may stop the POSTs for long. Skipped, saying why, where namespaces cannot be made (not root, no iproute2).
  */
 class SeveralHostsIT {
 
@@ -47,10 +53,35 @@ class SeveralHostsIT {
         HOSTS.put("host-6", List.of("facade"));
     }
 
+    /**
+     * Whether a partial partition (two data hosts lose each other, both reach the third) is among the faults:
+     * {@code -Dhosts.partialPartition=true}. Not by default: it makes the majority serve stale lists for seconds
+     * today (README, Limits).
+     */
+    private static final boolean PARTIAL_PARTITION = Boolean.getBoolean("hosts.partialPartition");
+    /** How long each partition lasts: longer than the failure detector takes (about 8 s) to drop a silent member. */
+    private static final Duration CUT = Duration.ofSeconds(20);
+
     private final List<Process> processes = new ArrayList<>();
+    /** The logging instances' readiness URLs: each partition ends once all answer again. */
+    private final List<String> loggingReadiness = new ArrayList<>();
+
+    /**
+     * One partition under load: what was cut, how long, the longest time without an acknowledged POST from its
+     * start until the cluster was whole again, and how long that took after the network was whole.
+     */
+    private record Partition(String name, Duration lasted, Duration longestWithoutAcknowledgement,
+                             Duration wholeAfter) {
+        @Override
+        public String toString() {
+            return "%-45s %5.1f s; longest without an acknowledged POST %5.1f s; whole again %5.1f s after".formatted(
+                    name, lasted.toMillis() / 1000.0, longestWithoutAcknowledgement.toMillis() / 1000.0,
+                    wholeAfter.toMillis() / 1000.0);
+        }
+    }
 
     @Test
-    void theComposeTopologyRunsAcrossHostsAndACutOffLoggingHostLosesNothingAndHealsBack() throws Exception {
+    void theComposeTopologyRunsAcrossHostsAndNetworkPartitionsLoseNothingAndHealBack() throws Exception {
         NetworkHosts.assumeAvailable();
         Map<String, Map<String, Object>> services = ComposeProject.services();
         try (NetworkHosts hosts = new NetworkHosts(HOSTS)) {
@@ -84,6 +115,11 @@ class SeveralHostsIT {
                     ComposeProject.ROOT.resolve("docker/healthcheck.sh").toString())).as(app + " healthy").isZero();
         }
 
+        for (int logging = 1; logging <= 3; logging++) {
+            loggingReadiness.add("http://" + hosts.address(hostOf("logging-" + logging)) + ":"
+                    + portOf(services, "logging-" + logging) + "/actuator/health/readiness");
+        }
+
         // The messages instances are lite members of it.
         awaitClusterOf(hosts, 5, "the members and the messages instances");
 
@@ -112,28 +148,76 @@ class SeveralHostsIT {
         assertThat(lists.status()).isEqualTo(200);
         assertThat(lists.body()).contains("from-the-facade-host");
 
-        PostLoad load = PostLoad.start(facade + "/facade", "hosts", 8, 100);
-        load.awaitProgress(0.3);
-        hosts.cut(cut);
-        // Longer than the failure detector takes (about 8 s): the cluster really splits, that host is alone.
-        Await.pause(Duration.ofSeconds(20));
-        hosts.reconnect(cut);
-        long reconnectedAt = System.nanoTime();
-        Set<String> acknowledged = load.finish();
-        awaitClusterOf(hosts, 5, "the cluster whole again");
-        Duration healed = Duration.ofNanos(System.nanoTime() - reconnectedAt);
-        Await.until(Duration.ofMinutes(2), "the cut host's logging instance ready again",
-                () -> status(cutLogging + "/actuator/health/readiness") == 200);
+        PostLoad load = PostLoad.untilStopped(facade + "/facade", "hosts", 8, Duration.ofMillis(100));
+        List<String> listUrls = new ArrayList<>(List.of(facade + "/facade"));
+        for (int logging = 1; logging <= 3; logging++) {
+            listUrls.add("http://" + hosts.address(hostOf("logging-" + logging)) + ":"
+                    + portOf(services, "logging-" + logging) + "/logging");
+        }
+        ListReaders readers = ListReaders.start(listUrls, load, 2);
+        Await.until(Duration.ofMinutes(1), "the load under way", () -> load.acknowledgedSoFar().size() >= 200);
 
-        Figures.print("several hosts: %d posts (%d requests), %s (queue owner) cut for 20 s: longest without an "
-                        + "acknowledgement %d ms, cluster whole %d ms after the cable was back; retried %s%n",
-                load.total(), load.requests(), cut, load.longestWithoutAcknowledgement().toMillis(), healed.toMillis(),
-                load.retried());
-        assertThat(load.unacknowledged()).isEmpty();
-        assertThat(acknowledged).hasSize(load.total());
-        // Well before the cable is back (20 s): the others drop the cut host after about 8 s of silence.
-        assertThat(load.longestWithoutAcknowledgement()).as("POSTs go on through the other hosts")
-                .isLessThan(Duration.ofSeconds(15));
+        // The worst host to lose alone: the one whose member owns the queue's partition, and whose logging instance
+        // serves. Longer than the failure detector takes (about 8 s): the cluster really splits, that host is alone,
+        // and a reader on it gets a whole list or a refusal.
+        List<String> cutOffSide = new ArrayList<>();
+        Partition isolated = partition(load, hosts, "host cut off: " + cut, () -> hosts.cut(cut),
+                () -> cutOffSide.addAll(readInside(hosts, cut, cutLogging + "/logging", load)),
+                () -> hosts.reconnect(cut));
+        List<String> others = List.of("host-1", "host-2", "host-3").stream().filter(host -> !host.equals(cut))
+                .toList();
+        List<Partition> partitions = new ArrayList<>(List.of(isolated));
+        if (PARTIAL_PARTITION) {
+            // Two data hosts lose each other, both still reach the third.
+            partitions.add(partition(load, hosts, others.get(0) + " and " + others.get(1) + " lose each other",
+                    () -> hosts.separate(others.get(0), others.get(1)), () -> Await.pause(CUT),
+                    () -> hosts.rejoin(others.get(0), others.get(1))));
+        }
+        // A flapping link: a second down, a second up.
+        partitions.add(partition(load, hosts, "flapping link: " + others.get(0), () -> { }, () -> {
+            for (long end = System.nanoTime() + CUT.toNanos(); System.nanoTime() < end; ) {
+                hosts.cut(others.get(0));
+                Await.pause(Duration.ofSeconds(1));
+                hosts.reconnect(others.get(0));
+                Await.pause(Duration.ofSeconds(1));
+            }
+        }, () -> { }));
+        // The facade's host cut from every member (not from the messages hosts, nor from the clients).
+        List<String> members = List.of("host-1", "host-2", "host-3");
+        Partition facadeCut = partition(load, hosts, "the facade's host cut from the members",
+                () -> members.forEach(member -> hosts.separate("host-6", member)), () -> Await.pause(CUT),
+                () -> members.forEach(member -> hosts.rejoin("host-6", member)));
+
+        load.stop();
+        load.awaitClients();
+        readers.stop();
+        Set<String> acknowledged = load.acknowledgedSoFar();
+        Figures.print("several hosts: %d posts (%d requests), lists read %d answered, %d refused; retried %s%n",
+                acknowledged.size(), load.requests(), readers.answered(), readers.refused(), load.retried());
+        Stream.concat(partitions.stream(), Stream.of(facadeCut))
+                .forEach(partition -> Figures.print("  %s%n", partition));
+        cutOffSide.forEach(read -> Figures.print("  read on the cut-off host: %s%n", read));
+
+        assertThat(load.unexpected()).as("unexpected answers to the load").isEmpty();
+        assertThat(load.unacknowledged()).as("messages whose client gave up").isEmpty();
+        assertThat(readers.stale()).as("stale lists").isEmpty();
+        assertThat(readers.doubled()).as("lists with a uuid twice").isEmpty();
+        assertThat(readers.forgotten()).as("lists without a uuid listed before").isEmpty();
+        assertThat(readers.unexpected()).as("unexpected answers to the readers").isEmpty();
+        assertThat(readers.answered()).as("lists checked").isGreaterThanOrEqualTo(20);
+        assertThat(cutOffSide).as("reads on the cut-off host: each a whole list or a refusal")
+                .isNotEmpty().allMatch(read -> read.startsWith("200 whole") || read.startsWith("503")
+                        || read.startsWith("000"));
+        // The others drop a host that is silent about 8 s in, and the members outside a partial partition keep
+        // serving; a flapping link never goes silent that long. Only the facade's own cut stops the POSTs, until
+        // it ends.
+        for (Partition partition : partitions) {
+            assertThat(partition.longestWithoutAcknowledgement()).as("POSTs go on during: " + partition.name())
+                    .isLessThan(Duration.ofSeconds(15));
+        }
+        assertThat(facadeCut.longestWithoutAcknowledgement()).as("POSTs again once the facade's host is back")
+                .isLessThan(CUT.plusSeconds(15));
+
         List<String> logged = Http.uuids(Http.get(cutLogging + "/logging").json());
         assertThat(logged).as("every acknowledged message, once, read through the host that was cut off")
                 .doesNotHaveDuplicates().containsAll(acknowledged).hasSize(acknowledged.size() + 1);
@@ -194,6 +278,47 @@ class SeveralHostsIT {
         }
     }
 
+    /** Cuts, runs {@code during}, heals, and waits until the cluster and every logging instance are back. */
+    private Partition partition(PostLoad load, NetworkHosts hosts, String name, Runnable cut, Runnable during,
+                                Runnable heal) {
+        long began = System.nanoTime();
+        cut.run();
+        during.run();
+        heal.run();
+        long healed = System.nanoTime();
+        awaitClusterOf(hosts, 5, "the cluster whole again after: " + name);
+        Await.until(Duration.ofMinutes(2), "every logging instance ready after: " + name,
+                () -> loggingReadiness.stream().allMatch(url -> status(url) == 200));
+        long whole = System.nanoTime();
+        return new Partition(name, Duration.ofNanos(healed - began),
+                PostLoad.longestGap(load.acknowledgementTimes(), began, whole), Duration.ofNanos(whole - healed));
+    }
+
+    /**
+     * Reads {@code url} from {@code host} itself every two seconds for {@link #CUT}: a whole list ("200 whole"), a
+     * stale one ("200 stale"), a refusal ("503") or no answer ("000"), each with what it held or said.
+     */
+    private static List<String> readInside(NetworkHosts hosts, String host, String url, PostLoad load) {
+        List<String> reads = new ArrayList<>();
+        for (long end = System.nanoTime() + CUT.toNanos(); System.nanoTime() < end; ) {
+            Set<String> acknowledgedBefore = load.acknowledgedSoFar();
+            List<String> lines = hosts.outputOn(host, "curl", "-s", "-m", "10", "-w", "\n%{http_code}", url).output()
+                    .strip().lines().toList();
+            String status = lines.isEmpty() ? "000" : lines.get(lines.size() - 1);
+            String body = String.join("\n", lines.subList(0, Math.max(0, lines.size() - 1)));
+            if (status.equals("200")) {
+                Set<String> missing = new HashSet<>(acknowledgedBefore);
+                Http.uuids(new Answer(200, body, null).json()).forEach(missing::remove);
+                reads.add(missing.isEmpty() ? "200 whole (" + acknowledgedBefore.size() + " acknowledged before)"
+                        : "200 stale: missing " + missing.size() + " of " + acknowledgedBefore.size());
+            } else {
+                reads.add(status + " " + body.lines().findFirst().orElse(""));
+            }
+            Await.pause(Duration.ofSeconds(2));
+        }
+        return reads;
+    }
+
     /** The HTTP port a compose service's app listens on. */
     private static String portOf(Map<String, Map<String, Object>> services, String service) {
         return ComposeProject.environment(services.get(service)).get("SERVER_PORT");
@@ -204,11 +329,17 @@ class SeveralHostsIT {
                 .getKey();
     }
 
-    /** Waits until every data member counts {@code size} members, lite members included. */
+    /**
+     * Waits until every data member counts {@code size} members, lite members included, and reports the cluster
+     * safe (every partition's backup in sync): only then may the next fault strike a data host, or an entry whose
+     * backup was still migrating has a single copy left.
+     */
     private static void awaitClusterOf(NetworkHosts hosts, int size, String what) {
-        Await.until(Duration.ofMinutes(2), what + ": a cluster of " + size, () -> {
+        Await.until(Duration.ofMinutes(2), what + ": a safe cluster of " + size, () -> {
             for (int member = 1; member <= 3; member++) {
-                if (clusterSize("http://" + hosts.address("host-" + member) + ":5701/hazelcast/health") != size) {
+                JsonNode health = health("http://" + hosts.address("host-" + member) + ":5701/hazelcast/health");
+                if (health == null || health.get("clusterSize").asInt() != size
+                        || !health.get("clusterSafe").asBoolean()) {
                     return false;
                 }
             }
@@ -231,12 +362,13 @@ class SeveralHostsIT {
         }
     }
 
-    private static int clusterSize(String healthUrl) {
+    /** A member's health as Hazelcast's REST endpoint gives it, or null while it does not answer. */
+    private static JsonNode health(String healthUrl) {
         try {
             Answer answer = Http.get(healthUrl);
-            return answer.status() == 200 ? answer.json().get("clusterSize").asInt() : 0;
+            return answer.status() == 200 ? answer.json() : null;
         } catch (AssertionError notAnswering) {
-            return 0;
+            return null;
         }
     }
 
