@@ -26,7 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              after another) before it answers 503
  * @param queueOfferWait        how long a POST waits for its queue offer before it acknowledges the logged message
  *                              anyway: the offer goes on in the background, and the redelivery queues a logged
- *                              message no consumer got
+ *                              message no consumer got; once one outlasts it, the next are not waited for until an
+ *                              offer succeeds
  * @param failedInstanceBackoff how long an instance that failed is tried after the others (left out, if it gave no
  *                              answer at all, unless no other is left); doubled on each further failure in a row
  * @param failedInstanceMaxBackoff the longest it is tried after the others

@@ -22,9 +22,10 @@ import org.springframework.stereotype.Component;
  * help there. After {@code app.facade.hedge-after} the facade starts finding which partitions answer
  * ({@link ResponsivePartitions}); after {@code app.facade.rekey-after}, once the first write's own partition is seen
  * held up, it writes the message under a uuid on one of them that supersedes the first, and the POST answers with
- * that one. Once a partition is seen held up, later messages are given uuids elsewhere before their first write. The first write may still land later: the lists and the redelivery leave out a superseded write, so the
+ * that one. The first write may still land later: the lists and the redelivery leave out a superseded write, so the
  * message is listed and delivered once, under the uuid the client got. Only this request ever writes the first uuid
- * (a fresh random one), so nothing else can acknowledge it.
+ * (a fresh random one), so nothing else can acknowledge it. Once a partition is seen held up, later messages get
+ * uuids elsewhere before their first write.
  */
 @Component
 public class LogWrite {

@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
  * <p>The client sees partition owners but not backups, so the partitions are tried: for 10 s after each call of
  * {@link #probe()}, every partition gets a small write every 100 ms, one under way at a time, and a partition counts
  * as responsive while its last write was answered within 250 ms, and as held up while one is unanswered for 500 ms
- * or the last one was refused. Nothing is probed while every write is answered in
- * time, but for one second at start: that round creates the probe entries, so that the first round of a freeze
- * costs the members no more than any other.
+ * or the last one was refused. Nothing is probed while every write is answered in time, but for one second at
+ * start: that round creates the probe entries, so that the first round of a freeze costs the members no more than
+ * any other.
  */
 @Component
 public class ResponsivePartitions implements DisposableBean {
