@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A partition thread of the only member held up for seconds, as a frozen member holds up the partitions it owns or
  * backs up: a POST whose uuid falls there is written again under a uuid on a partition that answers, and answered
- * with that one within a second or two; once those partitions are known, later POSTs get uuids elsewhere at once. Once the held-up writes land, the list still holds each message once,
- * under the uuid its client got.
+ * with that one within a second or two; once those partitions are known, later POSTs get uuids elsewhere at once.
+ * Once the held-up writes land, the list still holds each message once, under the uuid its client got.
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)

@@ -114,12 +114,12 @@ final class ChaosRun {
                 redeliveries.size(), delays.all(), delays.awayFromFaults());
         List<Long> acks = load.acknowledgementTimes();
         List<String> faultsThatReachedAClient = new ArrayList<>();
-        List<Fault> facadeFaults = nemesis.faults().stream().filter(fault -> isFacade(fault.target())).toList();
+        List<Fault> facadeFaults = nemesis.faults().stream().filter(fault -> Nemesis.isFacade(fault.target())).toList();
         for (Fault fault : nemesis.faults()) {
             // The facade is one by the seed's design: calls under way during its own faults are not held against
             // the faults beside them.
             List<NonRetryingClient.Call> calls = seedClient.calls(fault.began(), fault.healed()).stream()
-                    .filter(call -> isFacade(fault.target())
+                    .filter(call -> Nemesis.isFacade(fault.target())
                             || facadeFaults.stream().noneMatch(f -> call.overlaps(f.began(), f.healed())))
                     .toList();
             List<NonRetryingClient.Call> errors = calls.stream().filter(call -> call.error() != null).toList();
@@ -179,17 +179,13 @@ final class ChaosRun {
      * of the two may.
      */
     private static Duration costBound(Fault fault, List<Fault> faults) {
-        if (isFacade(fault.target())) {
+        if (Nemesis.isFacade(fault.target())) {
             return null;
         }
         return faults.stream()
-                .filter(other -> !isFacade(other.target()) && other.overlaps(fault.began(), fault.healed()))
+                .filter(other -> !Nemesis.isFacade(other.target()) && other.overlaps(fault.began(), fault.healed()))
                 .map(other -> other.kind().startsWith("kill") ? KILL_COST_BOUND : FREEZE_COST_BOUND)
                 .max(Duration::compareTo).orElseThrow();
-    }
-
-    private static boolean isFacade(Instance instance) {
-        return instance.app.equals("facade");
     }
 
     /** Every uuid the messages instances list, once all of {@code acknowledged} are (or three minutes passed). */

@@ -148,7 +148,7 @@ final class Nemesis {
         return instance.app.equals("logging");
     }
 
-    private static boolean isFacade(Instance instance) {
+    static boolean isFacade(Instance instance) {
         return instance.app.equals("facade");
     }
 

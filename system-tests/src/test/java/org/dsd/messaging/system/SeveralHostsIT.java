@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Then, under load from clients that retry with their Idempotency-Key and readers of every list, the network
  * fails, 20 s each time: the host whose member owns the queue is cut off (and read from inside meanwhile), a data
  * host's link flaps, and the facade's host loses the members; with {@code -Dhosts.partialPartition=true} also two
- * data hosts lose each other while both reach the third. Nothing acknowledged may be lost or doubled, no list stale or shrinking, and only the facade's own cut
- * may stop the POSTs for long. Skipped, saying why, where namespaces cannot be made (not root, no iproute2).
+ * data hosts lose each other while both reach the third. Nothing acknowledged may be lost or doubled, no list stale
+ * or shrinking, and only the facade's own cut may stop the POSTs for long. Skipped, saying why, where namespaces cannot be made (not root, no iproute2).
  */
 class SeveralHostsIT {
 
@@ -108,16 +108,15 @@ class SeveralHostsIT {
         for (String app : apps) {
             String host = hostOf(app);
             String port = portOf(services, app);
-            Await.until(Duration.ofMinutes(4), app + " ready", () -> status("http://" + hosts.address(host) + ":"
-                    + port + "/actuator/health/readiness") == 200);
+            Await.until(Duration.ofMinutes(4), app + " ready",
+                    () -> status(baseUrl(hosts, services, app) + "/actuator/health/readiness") == 200);
             // The image's HEALTHCHECK, run where the container would run it.
             assertThat(hosts.runOn(host, Map.of("SERVER_PORT", port), "/bin/bash",
                     ComposeProject.ROOT.resolve("docker/healthcheck.sh").toString())).as(app + " healthy").isZero();
         }
 
         for (int logging = 1; logging <= 3; logging++) {
-            loggingReadiness.add("http://" + hosts.address(hostOf("logging-" + logging)) + ":"
-                    + portOf(services, "logging-" + logging) + "/actuator/health/readiness");
+            loggingReadiness.add(baseUrl(hosts, services, "logging-" + logging) + "/actuator/health/readiness");
         }
 
         // The messages instances are lite members of it.
@@ -138,8 +137,7 @@ class SeveralHostsIT {
         // The worst host to lose: the one whose member owns the queue's partition, and whose logging instance serves.
         String owner = queueOwner(hosts);
         String cut = hostOf(owner);
-        String cutLogging = "http://" + hosts.address(cut) + ":"
-                + portOf(services, owner.replace("hazelcast", "logging"));
+        String cutLogging = baseUrl(hosts, services, owner.replace("hazelcast", "logging"));
 
         // From the facade's own host, by its name, as a user there would.
         assertThat(hosts.runOn("host-6", Map.of(), "curl", "-sf", "-X", "POST", "http://facade:8080/facade",
@@ -151,15 +149,13 @@ class SeveralHostsIT {
         PostLoad load = PostLoad.untilStopped(facade + "/facade", "hosts", 8, Duration.ofMillis(100));
         List<String> listUrls = new ArrayList<>(List.of(facade + "/facade"));
         for (int logging = 1; logging <= 3; logging++) {
-            listUrls.add("http://" + hosts.address(hostOf("logging-" + logging)) + ":"
-                    + portOf(services, "logging-" + logging) + "/logging");
+            listUrls.add(baseUrl(hosts, services, "logging-" + logging) + "/logging");
         }
         ListReaders readers = ListReaders.start(listUrls, load, 2);
         Await.until(Duration.ofMinutes(1), "the load under way", () -> load.acknowledgedSoFar().size() >= 200);
 
-        // The worst host to lose alone: the one whose member owns the queue's partition, and whose logging instance
-        // serves. Longer than the failure detector takes (about 8 s): the cluster really splits, that host is alone,
-        // and a reader on it gets a whole list or a refusal.
+        // The queue owner's host alone (the worst to lose, above): longer than the failure detector takes, so the
+        // cluster really splits, and a reader on that host gets a whole list or a refusal.
         List<String> cutOffSide = new ArrayList<>();
         Partition isolated = partition(load, hosts, "host cut off: " + cut, () -> hosts.cut(cut),
                 () -> cutOffSide.addAll(readInside(hosts, cut, cutLogging + "/logging", load)),
@@ -229,14 +225,13 @@ class SeveralHostsIT {
         Await.until(Duration.ofSeconds(90), "everything consumed", () -> {
             consumed.clear();
             for (String messages : List.of("messages-1", "messages-2")) {
-                consumed.addAll(Http.uuids(Http.get("http://" + hosts.address(hostOf(messages)) + ":"
-                        + portOf(services, messages) + "/messages").json()));
+                consumed.addAll(Http.uuids(Http.get(baseUrl(hosts, services, messages) + "/messages").json()));
             }
             return consumed.size() >= logged.size();
         });
         assertThat(consumed).as("consumed by one instance, once").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(logged);
-        String messages1 = "http://" + hosts.address(hostOf("messages-1")) + ":" + portOf(services, "messages-1");
+        String messages1 = baseUrl(hosts, services, "messages-1");
         assertThat(Http.walk(messages1 + "/messages?limit=500", new ArrayList<>())).as("an instance's list page by page")
                 .isEqualTo(Http.uuids(Http.get(messages1 + "/messages").json()));
     }
@@ -317,6 +312,11 @@ class SeveralHostsIT {
             Await.pause(Duration.ofSeconds(2));
         }
         return reads;
+    }
+
+    /** The base URL of a compose service's app, by its host's address (this host has no names for them). */
+    private static String baseUrl(NetworkHosts hosts, Map<String, Map<String, Object>> services, String service) {
+        return "http://" + hosts.address(hostOf(service)) + ":" + portOf(services, service);
     }
 
     /** The HTTP port a compose service's app listens on. */
