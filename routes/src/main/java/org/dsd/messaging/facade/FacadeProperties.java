@@ -28,6 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              anyway: the offer goes on in the background, and the redelivery queues a logged
  *                              message no consumer got; once one outlasts it, the next are not waited for until an
  *                              offer succeeds
+ * @param queueOffersUnderWay   the most queue offers under way at once; past it a POST makes none (the redelivery
+ *                              queues the message): a broker that hangs ties up no request thread
  * @param failedInstanceBackoff how long an instance that failed is tried after the others (left out, if it gave no
  *                              answer at all, unless no other is left); doubled on each further failure in a row
  * @param failedInstanceMaxBackoff the longest it is tried after the others
@@ -44,6 +46,7 @@ public record FacadeProperties(
         @DefaultValue("300ms") Duration hedgeAfter,
         @DefaultValue("1s") Duration rekeyAfter,
         @DefaultValue("300ms") Duration queueOfferWait,
+        @DefaultValue("200") int queueOffersUnderWay,
         @DefaultValue("2s") Duration listHedgeAfter,
         @DefaultValue("30s") Duration listDeadline,
         @DefaultValue("10s") Duration failedInstanceBackoff,

@@ -2,6 +2,7 @@ package org.dsd.messaging.facade;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,7 +23,9 @@ import org.springframework.stereotype.Component;
  * (the redelivery queues again whatever was logged and never consumed), so an offer still under way, or one that
  * failed for good, does not hold back the acknowledgement: only a full queue is refused, to push back on clients.
  * Once an offer outlasted the wait (the queue's member is frozen), the next ones are not waited for until one
- * succeeds: a frozen queue then costs a POST nothing.
+ * succeeds: a frozen queue then costs a POST nothing. At most {@code app.facade.queue-offers-under-way} offers are
+ * under way: past that a POST makes none, since the template's pool would otherwise run the next offer on the
+ * request's own thread, held as long as the broker hangs.
  */
 @Component
 public class QueueHandOff {
@@ -38,11 +41,13 @@ public class QueueHandOff {
     private final long retryNanos;
     /** An offer outlasted the wait, and none has succeeded since. */
     private volatile boolean heldUp;
+    private final Semaphore offersUnderWay;
 
     public QueueHandOff(ProducerTemplate producer, FacadeProperties properties) {
         this.producer = producer;
         this.waitMillis = properties.queueOfferWait().toMillis();
         this.retryNanos = properties.postDeadline().toNanos();
+        this.offersUnderWay = new Semaphore(properties.queueOffersUnderWay());
     }
 
     /**
@@ -50,12 +55,19 @@ public class QueueHandOff {
      * earlier offer is held up (the queue's member is frozen), the next ones are not waited for at all.
      */
     public void offer(@Body UserMessage message) throws InterruptedException {
+        if (!offersUnderWay.tryAcquire()) {
+            // Only once offers outlasted the wait, which was logged then.
+            LOG.debug("queue offers at their limit: {} acknowledged as logged, the redelivery queues it",
+                    message.uuid());
+            return;
+        }
         CompletableFuture<Exchange> offered = producer.asyncSend("direct:queue-offer", exchange -> {
             exchange.getIn().setBody(message);
             exchange.setProperty(RETRY_UNTIL, System.nanoTime() + retryNanos);
         });
-        offered.thenAccept(done -> {
-            if (done.getException() == null) {
+        offered.whenComplete((done, failed) -> {
+            offersUnderWay.release();
+            if (done != null && done.getException() == null) {
                 heldUp = false;
             }
         });

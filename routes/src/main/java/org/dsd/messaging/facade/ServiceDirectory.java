@@ -12,6 +12,10 @@ import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.discovery.DiscoveryProperties;
 import org.dsd.messaging.discovery.ServiceRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -22,21 +26,24 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties({DiscoveryProperties.class, FacadeProperties.class})
-public class ServiceDirectory {
+public class ServiceDirectory implements ApplicationRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceDirectory.class);
 
     public static final String LOGGING = "logging-service";
     public static final String MESSAGES = "messages-service";
 
     private final ServiceRegistry registry;
     private final HazelcastInstance hazelcast;
+    private final boolean fromRegistry;
     private volatile Map<String, List<String>> instances;
 
     public ServiceDirectory(DiscoveryProperties discovery, FacadeProperties services, HazelcastInstance hazelcast) {
         this.registry = new ServiceRegistry(hazelcast, discovery.registry().mapName());
         this.hazelcast = hazelcast;
-        this.instances = withServicesUsed(discovery.discovery() == DiscoveryProperties.Discovery.STATIC
-                ? Map.of(LOGGING, baseUrls(services.loggingUrls()), MESSAGES, baseUrls(services.messagesUrls()))
-                : Map.of());
+        this.fromRegistry = discovery.discovery() == DiscoveryProperties.Discovery.REGISTRY;
+        this.instances = withServicesUsed(fromRegistry ? Map.of()
+                : Map.of(LOGGING, baseUrls(services.loggingUrls()), MESSAGES, baseUrls(services.messagesUrls())));
     }
 
     /** The live instances of a service the facade calls; empty while none is registered. */
@@ -52,6 +59,24 @@ public class ServiceDirectory {
                     + String.join(", ", instances.keySet()));
         }
         return found;
+    }
+
+    /**
+     * With registry discovery, takes a first view before the facade says it is ready: a facade restarted while a
+     * frozen member holds the registry's partition would otherwise answer 503 for want of instances until the
+     * cluster drops that member.
+     */
+    @Override
+    public void run(ApplicationArguments args) throws InterruptedException {
+        while (fromRegistry) {
+            try {
+                refresh();
+                return;
+            } catch (RuntimeException notYet) {
+                LOG.warn("registry not read yet, not ready: {}", notYet.toString());
+                Thread.sleep(500);
+            }
+        }
     }
 
     /** Takes the registry's current view, without the instances whose cluster member has left. */

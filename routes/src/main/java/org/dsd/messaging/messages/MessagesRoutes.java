@@ -2,9 +2,12 @@ package org.dsd.messaging.messages;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
+import java.util.function.BooleanSupplier;
+
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.QueueProperties;
@@ -22,7 +25,7 @@ import static org.dsd.messaging.common.RestContract.limitParam;
 /**
  * messages-service: consumes the queue (competing with the other instances) and lists what it consumed.
  * The queue delivers at least once; recording each uuid once in the cluster makes the effect exactly once. On the
- * Hazelcast queue the oldest instance also queues again what was logged and never consumed.
+ * The oldest instance also queues again what was logged and never consumed.
  */
 @Component
 @EnableConfigurationProperties({QueueProperties.class, MessagesProperties.class})
@@ -62,9 +65,7 @@ public class MessagesRoutes extends RouteBuilder {
                         .log("dropped a second delivery of ${body.uuid}")
                 .end();
 
-        if (endpoint(queue.consumeUri()) instanceof HazelcastSedaEndpoint hazelcastQueue) {
-            redeliverLostMessages(hazelcastQueue.getConfiguration().getQueueName());
-        }
+        redeliverLostMessages();
 
         rest("/messages").description("What this instance consumed from the queue")
                 .get().id("messages-list-rest").description("This instance's messages, in the order it consumed them")
@@ -92,18 +93,31 @@ public class MessagesRoutes extends RouteBuilder {
                 .bean(quorum, "ensurePresent");
     }
 
-    /** The Hazelcast queue can lose an item ({@link UnconsumedMessages}); Kafka keeps what it acknowledged. */
-    private void redeliverLostMessages(String queueName) {
-        UnconsumedMessages unconsumed = new UnconsumedMessages(hazelcast, properties, queueName);
+    /**
+     * Queues again what was logged and never consumed, on whichever queue: the Hazelcast queue can lose an item
+     * ({@link UnconsumedMessages}), and any queue misses what the facade acknowledged while its broker was away.
+     */
+    private void redeliverLostMessages() {
+        String sendUri = queue.sendUri();
+        BooleanSupplier nothingOnItsWay = () -> true;
+        if (endpoint(queue.consumeUri()) instanceof HazelcastSedaEndpoint hazelcastQueue) {
+            // Only what the queue does not hold: an item on it is on its way. Another broker's backlog is not
+            // visible from here; a message found there too is dropped as a second delivery.
+            String name = hazelcastQueue.getConfiguration().getQueueName();
+            sendUri = "hazelcast-queue:" + name + "?hazelcastInstance=#hazelcastInstance&defaultOperation=add";
+            nothingOnItsWay = () -> hazelcast.getQueue(name).isEmpty();
+        }
+        UnconsumedMessages unconsumed = new UnconsumedMessages(hazelcast, properties, nothingOnItsWay);
         from("timer:messages-redeliver?period=" + properties.redelivery().period().toMillis())
                 .routeId("messages-redeliver")
                 .filter(method(quorum, "present"))
                 .setBody(method(unconsumed, "lost"))
                 .split(body()).stopOnException()
+                    // As the facade queues it: keyed by uuid (Kafka's partitioning), as JSON text.
+                    .setHeader(KafkaConstants.KEY, simple("${body.uuid}"))
                     .marshal().json()
                     .convertBodyTo(String.class)
-                    .to("hazelcast-queue:" + queueName + "?hazelcastInstance=#hazelcastInstance&defaultOperation=add")
-                        .id("queue-redeliver")
+                    .to(sendUri).id("queue-redeliver")
                 .end();
     }
 }

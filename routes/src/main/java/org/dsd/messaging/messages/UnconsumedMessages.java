@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.IndexType;
@@ -17,13 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the messages the Hazelcast queue lost, for the {@code messages-redeliver} route to queue them again.
+ * Finds the messages the queue lost or never got, for the {@code messages-redeliver} route to queue them again.
  *
  * <p>The facade logs a message before it queues it: the logging map holds everything that must reach a consumer,
  * {@link ConsumedMessages} everything that did. A message logged more than a grace period ago and not consumed,
- * while the queue is empty so that nothing is on its way, was lost on the way. The chaos run saw this: a consumer
- * cut off from the cluster for a moment held an item in a queue transaction that neither committed nor rolled back.
- * Queuing such a message again is safe: should the first delivery still arrive, the record drops the second.
+ * while nothing is on its way (the Hazelcast queue empty; other brokers' backlogs cannot be seen from here), was
+ * lost or never queued: a consumer cut off from the cluster for a moment can hold a Hazelcast queue item in a
+ * transaction that neither commits nor rolls back, and the facade acknowledges a logged message whose offer failed
+ * while the broker was away. Queuing it again is safe: should the first delivery still arrive, the record drops the
+ * second.
  *
  * <p>Only the oldest messages instance looks, so that two instances do not queue the same message twice. A look
  * covers what was logged since the oldest message not yet seen consumed; the route calls it from one thread.
@@ -36,7 +39,7 @@ public class UnconsumedMessages {
     private final IMap<String, StoredMessage> logged;
     private final IMap<String, ConsumedMessage> consumed;
     private final SupersededWrites superseded;
-    private final String queueName;
+    private final BooleanSupplier nothingOnItsWay;
     private final long graceMillis;
     /**
      * Cluster time before which every logged message has been seen consumed. A look over a settled cluster moves it
@@ -46,18 +49,20 @@ public class UnconsumedMessages {
     private long consumedBefore;
     private boolean indexed;
 
-    public UnconsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties, String queueName) {
+    /** {@code nothingOnItsWay}: whether the queue holds nothing (where that can be told; otherwise always true). */
+    public UnconsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties,
+                              BooleanSupplier nothingOnItsWay) {
         this.hazelcast = hazelcast;
         this.logged = hazelcast.getMap(properties.loggedMapName());
         this.consumed = hazelcast.getMap(properties.consumedMapName());
         this.superseded = new SupersededWrites(logged);
-        this.queueName = queueName;
+        this.nothingOnItsWay = nothingOnItsWay;
         this.graceMillis = properties.redelivery().grace().toMillis();
     }
 
     /** The messages logged over the grace period ago that no instance consumed, oldest first. */
     public List<UserMessage> lost() {
-        if (!isOldestConsumer() || !hazelcast.getQueue(queueName).isEmpty()) {
+        if (!isOldestConsumer() || !nothingOnItsWay.getAsBoolean()) {
             return List.of();
         }
         if (!indexed) {

@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.dsd.messaging.system.LocalTopology.Instance;
 import org.dsd.messaging.system.Nemesis.Fault;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
@@ -48,7 +47,8 @@ final class ChaosRun {
      * Plays the run against {@code targets} (killed, or frozen where {@code mayFreeze}), prints its figures and
      * asserts the guarantees.
      */
-    static void play(LocalTopology topology, List<Instance> targets, Predicate<Instance> mayFreeze, Duration duration)
+    static void play(LocalTopology topology, List<? extends Target> targets, Predicate<Target> mayFreeze,
+                     Duration duration)
             throws Exception {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         long began = System.nanoTime();
@@ -104,7 +104,7 @@ final class ChaosRun {
                         + "redelivery %d%n"
                         + "  delivery delay (acknowledgement to consumption) %s; of the messages acknowledged away "
                         + "from any fault %s%n",
-                seed, ran, targets.stream().map(Instance::name).toList(), nemesis.byService(), nemesis.overlapping(),
+                seed, ran, targets.stream().map(Target::name).toList(), nemesis.byService(), nemesis.overlapping(),
                 load.requests(),
                 acknowledged.size(), load.unacknowledged().size(), unacknowledgedLogged.size(),
                 load.longestWithoutAcknowledgement(), lost.size(), loggedTwice.size(), consumedTwice.size(),

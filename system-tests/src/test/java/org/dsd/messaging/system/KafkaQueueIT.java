@@ -1,6 +1,7 @@
 package org.dsd.messaging.system;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,28 +13,26 @@ import org.dsd.messaging.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The queue swapped to a real Kafka broker by {@code app.queue.uri} alone (the value the README gives), with a
- * messages instance killed -9 under load and restarted: nothing is lost or doubled, and both instances share
- * the work, since the facade keys each record by its uuid.
+ * The queue swapped to a real Kafka broker (a process of its own) by {@code app.queue.uri} alone, the value the
+ * README gives: a messages instance killed -9 under load loses and doubles nothing, both instances share the work
+ * (the facade keys each record by its uuid), and the chaos run strikes the broker, its consumers and the facade.
  */
 class KafkaQueueIT {
 
-    // A topic per test: a later test's consumer group must not find an earlier one's records and offsets.
-    private static final EmbeddedKafkaKraftBroker KAFKA = new EmbeddedKafkaKraftBroker(1, 4, "messages", "chaos");
+    private static Broker kafka;
 
     @BeforeAll
-    static void startKafka() {
-        KAFKA.afterPropertiesSet();
+    static void startKafka() throws Exception {
+        kafka = Broker.kafka("kafka-broker");
     }
 
     @AfterAll
-    static void stopKafka() {
-        KAFKA.destroy();
+    static void stopKafka() throws InterruptedException {
+        kafka.close();
     }
 
     @Test
@@ -67,17 +66,26 @@ class KafkaQueueIT {
         }
     }
 
-    /** The chaos run killing the messages instances (Kafka's consumers) only; half as long. */
+    /** The chaos run striking the broker, its producer (the facade) and its consumers; half as long. */
     @Test
-    void killedConsumersLoseAndDoubleNothing() throws Exception {
+    void aStruckBrokerAndItsClientsLoseAndDoubleNothing() throws Exception {
         try (LocalTopology topology = LocalTopology.seed("kafka-chaos", "--app.queue.uri=" + queueUri("chaos"))) {
-            ChaosRun.play(topology, topology.messages(), instance -> false, ChaosRun.DURATION.dividedBy(2));
+            ChaosRun.play(topology, queueAndItsClients(topology, kafka), target -> true,
+                    ChaosRun.DURATION.dividedBy(2));
         }
     }
 
-    /** The value the README gives, on the embedded broker. */
+    /** The targets of a chaos run on a swapped queue: the messages instances, the facade and the broker. */
+    static List<Target> queueAndItsClients(LocalTopology topology, Broker broker) {
+        List<Target> targets = new ArrayList<>(topology.messages());
+        targets.add(topology.facade());
+        targets.add(broker);
+        return targets;
+    }
+
+    /** The value the README gives; a topic per test, so that a test's consumer group finds no earlier records. */
     private static String queueUri(String topic) {
-        return "kafka:" + topic + "?brokers=" + KAFKA.getBrokersAsString()
+        return "kafka:" + topic + "?brokers=" + kafka.address()
                 + "&groupId=messages&autoOffsetReset=earliest&breakOnFirstError=true&sessionTimeoutMs=10000";
     }
 }

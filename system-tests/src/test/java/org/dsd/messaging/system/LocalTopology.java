@@ -39,7 +39,7 @@ final class LocalTopology implements AutoCloseable {
 
     private static final Path ROOT = Path.of(System.getProperty("topology.root", ".."));
     private static final String VERSION = System.getProperty("topology.version", "1.0.0-SNAPSHOT");
-    private static final Path LOGS = Path.of(System.getProperty("topology.logs", "target/topology-logs"));
+    static final Path LOGS = Path.of(System.getProperty("topology.logs", "target/topology-logs"));
     private static final int FIRST_MEMBER_PORT = Integer.getInteger("topology.memberPort", 5761);
     private static final Random RANDOM = new Random();
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
@@ -54,7 +54,7 @@ final class LocalTopology implements AutoCloseable {
     private final Thread killOnExit = new Thread(this::killAll);
 
     /** One app process; its ports stay the same across restarts. */
-    final class Instance {
+    final class Instance implements Target {
         final String app;
         final int port;
         /** Its Hazelcast member port; 0 for one that joins as a client. */
@@ -83,15 +83,22 @@ final class LocalTopology implements AutoCloseable {
             return "http://127.0.0.1:" + managementPort();
         }
 
-        String name() {
+        @Override
+        public String name() {
             return app + "-" + port;
+        }
+
+        @Override
+        public String service() {
+            return app;
         }
 
         boolean isAlive() {
             return process != null && process.isAlive();
         }
 
-        void start() {
+        @Override
+        public void start() {
             List<String> command = new ArrayList<>(List.of(
                     javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
             command.addAll(AppCopies.javaArguments(this,
@@ -118,34 +125,20 @@ final class LocalTopology implements AutoCloseable {
             }
         }
 
-        /** kill -9: no shutdown hook runs, connections just drop. */
-        void kill() throws InterruptedException {
+        @Override
+        public void kill() throws InterruptedException {
             process.destroyForcibly();
             process.waitFor();
         }
 
-        /** SIGSTOP: the process freezes, its connections stay open, nothing answers (a GC pause or a cut). */
-        void freeze() {
-            signal("STOP");
+        @Override
+        public void freeze() {
+            Target.signal(process, "STOP");
         }
 
-        /** SIGCONT after {@link #freeze()}: the process carries on where it stopped, unaware of the time gone. */
-        void resume() {
-            signal("CONT");
-        }
-
-        private void signal(String signal) {
-            try {
-                int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
-                if (exit != 0) {
-                    throw new AssertionError("kill -" + signal + " " + name() + " exited with " + exit);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        @Override
+        public void resume() {
+            Target.signal(process, "CONT");
         }
 
         /** SIGTERM: the app shuts down gracefully; a member hands its partitions over first. */
@@ -156,7 +149,8 @@ final class LocalTopology implements AutoCloseable {
             }
         }
 
-        void awaitReady() {
+        @Override
+        public void awaitReady() {
             Await.until(Duration.ofMinutes(3), name() + " ready", () -> {
                 if (!isAlive()) {
                     throw new AssertionError(name() + " exited with " + process.exitValue() + " (" + lastErrors()
@@ -405,7 +399,7 @@ final class LocalTopology implements AutoCloseable {
      * as a management port, whose instance may not have bound it yet (a facade once got the management port of a
      * messages instance that was still starting).
      */
-    private static synchronized int freePort() {
+    static synchronized int freePort() {
         while (true) {
             int port = 20_000 + RANDOM.nextInt(9_000);
             if (!HANDED_OUT.contains(port) && !HANDED_OUT.contains(port + 1000) && isFree(port) && isFree(port + 1000)) {

@@ -14,12 +14,11 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import org.dsd.messaging.system.LocalTopology.Instance;
 import org.dsd.messaging.testing.Await;
 
 /**
- * The chaos run's adversary. Every 10-15 s it strikes an instance at random, whether or not an earlier fault is
- * still under way (two at once at most): it kills it (-9) and restarts it, or (if it may be frozen) freezes it
+ * The chaos run's adversary. Every 10-15 s it strikes a target (an instance, or a queue's broker) at random, whether or not an earlier fault is
+ * still under way (two at once at most, never two instances of one service): it kills it (-9) and restarts it, or (if it may be frozen) freezes it
  * (SIGSTOP) for 5-60 s and resumes it; a fault ends once its instance is ready again. The data stays in two copies
  * ({@code backup-count} 1): one logging member at a time, and only while the cluster is safe. Faults also land at
  * bad moments: half the time a logging member that comes back (its partitions migrating, or merging after a freeze)
@@ -34,7 +33,7 @@ final class Nemesis {
     private static final int AT_ONCE = 2;
 
     /** One fault: what was done to which instance, and when (System.nanoTime) it began and was healed. */
-    record Fault(Instance target, String kind, long began, long healed) {
+    record Fault(Target target, String kind, long began, long healed) {
         Duration lasted() {
             return Duration.ofNanos(healed - began);
         }
@@ -50,19 +49,19 @@ final class Nemesis {
     }
 
     private final LocalTopology topology;
-    private final List<Instance> targets;
-    private final Predicate<Instance> mayFreeze;
+    private final List<Target> targets;
+    private final Predicate<Target> mayFreeze;
     private final Random random;
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Void>> underWay = new CopyOnWriteArrayList<>();
     /** The instances a fault is under way on. */
-    private final Set<Instance> struck = ConcurrentHashMap.newKeySet();
+    private final Set<Target> struck = ConcurrentHashMap.newKeySet();
     /** Each fault on a thread of its own: the common pool has one thread on two cores. */
     private final Executor strikes = task -> new Thread(task, "nemesis").start();
 
-    Nemesis(LocalTopology topology, List<Instance> targets, Predicate<Instance> mayFreeze, long seed) {
+    Nemesis(LocalTopology topology, List<? extends Target> targets, Predicate<Target> mayFreeze, long seed) {
         this.topology = topology;
-        this.targets = targets;
+        this.targets = List.copyOf(targets);
         this.mayFreeze = mayFreeze;
         this.random = new Random(seed);
     }
@@ -84,37 +83,38 @@ final class Nemesis {
         }, strikes);
     }
 
-    private void launch(Instance target, String moment) {
+    private void launch(Target target, String moment) {
         if (target != null) {
             underWay.add(CompletableFuture.runAsync(() -> strike(target, moment), strikes));
         }
     }
 
     /**
-     * A target no fault is under way on, or null. A logging member only if no other is struck and the cluster is
-     * safe, and never {@code asSecond}: then one is already coming back.
+     * A target no fault is under way on, or on any other instance of its service, or null. A logging member only if
+     * the cluster is safe, and never {@code asSecond}: then one is already coming back.
      */
-    private synchronized Instance pick(boolean facadeDue, boolean asSecond) {
+    private synchronized Target pick(boolean facadeDue, boolean asSecond) {
         if (struck.size() >= AT_ONCE) {
             return null;
         }
-        List<Instance> candidates = new ArrayList<>(targets);
-        candidates.removeAll(struck);
-        if (asSecond || struck.stream().anyMatch(Nemesis::isLogging) || !topology.clusterSafe()) {
+        List<Target> candidates = new ArrayList<>(targets);
+        // One instance of a service at a time: the other is what keeps it answering (the facade is one by design).
+        candidates.removeIf(candidate -> struck.stream().anyMatch(s -> s.service().equals(candidate.service())));
+        if (asSecond || !topology.clusterSafe()) {
             candidates.removeIf(Nemesis::isLogging);
         }
         if (candidates.isEmpty()) {
             return null;
         }
         boolean facadeFirst = facadeDue && faults.stream().noneMatch(fault -> isFacade(fault.target()));
-        Instance target = candidates.stream().filter(instance -> facadeFirst && isFacade(instance)).findFirst()
+        Target target = candidates.stream().filter(instance -> facadeFirst && isFacade(instance)).findFirst()
                 .orElse(candidates.get(random.nextInt(candidates.size())));
         struck.add(target);
         return target;
     }
 
     /** Strikes {@code target}; {@code moment} says when, if it was chosen for a bad one. */
-    private void strike(Instance target, String moment) {
+    private void strike(Target target, String moment) {
         long began = System.nanoTime();
         String kind;
         try {
@@ -144,12 +144,12 @@ final class Nemesis {
         faults.add(new Fault(target, moment.isEmpty() ? kind : kind + " " + moment, began, System.nanoTime()));
     }
 
-    private static boolean isLogging(Instance instance) {
-        return instance.app.equals("logging");
+    private static boolean isLogging(Target target) {
+        return target.service().equals("logging");
     }
 
-    static boolean isFacade(Instance instance) {
-        return instance.app.equals("facade");
+    static boolean isFacade(Target target) {
+        return target.service().equals("facade");
     }
 
     List<Fault> faults() {
@@ -158,7 +158,7 @@ final class Nemesis {
 
     /** How many kills and freezes each service took, e.g. {@code {logging={freeze=1, kill=2}, ...}}. */
     Map<String, Map<String, Long>> byService() {
-        return faults.stream().collect(Collectors.groupingBy(fault -> fault.target().app, TreeMap::new,
+        return faults.stream().collect(Collectors.groupingBy(fault -> fault.target().service(), TreeMap::new,
                 Collectors.groupingBy(fault -> fault.kind().split(" ")[0], TreeMap::new, Collectors.counting())));
     }
 
