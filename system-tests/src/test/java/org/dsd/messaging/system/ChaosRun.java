@@ -99,7 +99,7 @@ final class ChaosRun {
                         + "  retried answers %s%n"
                         + "  a client that never retries: %s%n"
                         + "  unexpected answers (neither 201, 503 nor no answer) to the load %d, to the readers %d; "
-                        + "lists that no longer held a uuid listed before %d%n"
+                        + "lists that no longer held a message listed before %d%n"
                         + "  delivered twice (a second delivery the consumers dropped) %d, queued again by the "
                         + "redelivery %d%n"
                         + "  delivery delay (acknowledgement to consumption) %s; of the messages acknowledged away "
@@ -148,7 +148,7 @@ final class ChaosRun {
         assertThat(loggedTwice).as("logged twice").isEmpty();
         assertThat(readers.stale()).as("stale lists").isEmpty();
         assertThat(readers.doubled()).as("lists with a uuid twice").isEmpty();
-        assertThat(readers.forgotten()).as("lists without a uuid listed before").isEmpty();
+        assertThat(readers.forgotten()).as("lists without a message listed before").isEmpty();
         assertThat(load.unexpected()).as("unexpected answers to the load").isEmpty();
         assertThat(readers.unexpected()).as("unexpected answers to the readers").isEmpty();
         // Two readers ask once a second each at best, and a frozen instance holds a read up to its timeout (30 s):

@@ -59,7 +59,7 @@ class HistoryChecksTest {
     }
 
     @Test
-    void aListWithoutAUuidAnEarlierListHeldIsReported() throws Exception {
+    void aListWithoutAMessageAnEarlierListHeldIsReported() throws Exception {
         // A message nobody acknowledged, listed by the first lists only: not stale, but forgotten.
         String ghost = UUID.randomUUID().toString();
         List<String> lists = new CopyOnWriteArrayList<>();

@@ -27,8 +27,9 @@ import org.dsd.messaging.testing.Http.Answer;
  * Readers that ask for the logged messages while a load runs, each time of a random URL (a logging instance's
  * {@code /logging} or the facade), and check every list answered with 200: it must hold every message
  * acknowledged before it was asked (else it is stale, e.g. from a member on the small side of a split), every
- * uuid that any list answered before it was asked held (monotonic reads: a listed message never disappears) and
- * no uuid twice. Refusals (503, no connection) are counted, never retried; any other answer is unexpected. A reader
+ * message that any list answered before it was asked held (monotonic reads: a listed message never disappears) and
+ * no uuid twice. Monotonic by text: a write held up by a frozen member and replaced by the facade's rewrite leaves
+ * the lists by design, while its message stays listed under the rewrite's uuid (the chaos texts are unique). Refusals (503, no connection) are counted, never retried; any other answer is unexpected. A reader
  * that dies fails {@link #stop()}.
  */
 final class ListReaders {
@@ -45,7 +46,7 @@ final class ListReaders {
     private final Queue<String> doubled = new ConcurrentLinkedQueue<>();
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final Queue<String> forgotten = new ConcurrentLinkedQueue<>();
-    /** Every uuid a list answered with 200, and when (System.nanoTime) that answer had arrived. */
+    /** Every message text a list answered with 200, and when (System.nanoTime) that answer had arrived. */
     private final Map<String, Long> listedAt = new ConcurrentHashMap<>();
     private final List<Future<?>> readers = new ArrayList<>();
     private volatile boolean stopped;
@@ -74,9 +75,9 @@ final class ListReaders {
         Set<String> acknowledgedBefore = load.acknowledgedSoFar();
         long asked = System.nanoTime();
         Set<String> listedBefore = new HashSet<>();
-        listedAt.forEach((uuid, at) -> {
+        listedAt.forEach((text, at) -> {
             if (at - asked < 0) {
-                listedBefore.add(uuid);
+                listedBefore.add(text);
             }
         });
         Instant askedAt = Instant.now();
@@ -97,7 +98,10 @@ final class ListReaders {
         }
         answered.incrementAndGet();
         JsonNode json = answer.json();
-        List<String> listed = Http.uuids(json.isArray() ? json : json.get("logging-service"));
+        JsonNode messages = json.isArray() ? json : json.get("logging-service");
+        List<String> listed = Http.uuids(messages);
+        Set<String> texts = new HashSet<>();
+        messages.forEach(message -> texts.add(message.get("msg").asText()));
         Set<String> distinct = new HashSet<>(listed);
         if (distinct.size() < listed.size()) {
             doubled.add(url + " listed " + (listed.size() - distinct.size()) + " uuids twice");
@@ -108,13 +112,13 @@ final class ListReaders {
             stale.add(url + " missed " + missing.size() + " of " + acknowledgedBefore.size()
                     + " acknowledged before, e.g. " + missing.iterator().next() + ", asked at " + askedAt);
         }
-        listedBefore.removeAll(distinct);
+        listedBefore.removeAll(texts);
         if (!listedBefore.isEmpty()) {
-            forgotten.add(url + " no longer listed " + listedBefore.size() + " uuids an earlier list held, e.g. "
+            forgotten.add(url + " no longer listed " + listedBefore.size() + " messages an earlier list held, e.g. "
                     + listedBefore.iterator().next() + ", asked at " + askedAt);
         }
         long answered = System.nanoTime();
-        distinct.forEach(uuid -> listedAt.putIfAbsent(uuid, answered));
+        texts.forEach(text -> listedAt.putIfAbsent(text, answered));
     }
 
     /**
@@ -154,7 +158,7 @@ final class ListReaders {
         return List.copyOf(unexpected);
     }
 
-    /** One line per list that no longer held a uuid an earlier list (answered before it was asked) held. */
+    /** One line per list that no longer held a message an earlier list (answered before it was asked) held. */
     List<String> forgotten() {
         return List.copyOf(forgotten);
     }
