@@ -112,9 +112,14 @@ final class ChaosRun {
                 readers.doubled().size(), load.retried(), seedClient.summary(), load.unexpected().size(),
                 readers.unexpected().size(), readers.forgotten().size(), secondDeliveries.size(),
                 redeliveries.size(), delays.all(), delays.awayFromFaults());
+        List<Fault> facadeFaults = nemesis.faults().stream().filter(fault -> Nemesis.isFacade(fault.target())).toList();
+        long refusedByTheFacade = readers.refusals().stream()
+                .filter(refusal -> refusal.url().equals(topology.facadeUrl()) && facadeFaults.stream()
+                        .noneMatch(fault -> fault.overlaps(refusal.asked(), refusal.refused())))
+                .count();
+        Figures.print("  lists the facade refused outside its own faults %d%n", refusedByTheFacade);
         List<Long> acks = load.acknowledgementTimes();
         List<String> faultsThatReachedAClient = new ArrayList<>();
-        List<Fault> facadeFaults = nemesis.faults().stream().filter(fault -> Nemesis.isFacade(fault.target())).toList();
         for (Fault fault : nemesis.faults()) {
             // The facade is one by the seed's design: calls under way during its own faults are not held against
             // the faults beside them.
@@ -154,7 +159,10 @@ final class ChaosRun {
         // Two readers ask once a second each at best, and a frozen instance holds a read up to its timeout (30 s):
         // at least one list every two seconds of the run, or the stale check rested on too few (one run: 166 in 191 s).
         assertThat(readers.answered()).as("lists checked").isGreaterThanOrEqualTo((int) duration.toSeconds() / 2);
-        assertThat(readers.refused()).as("lists refused").isLessThanOrEqualTo(readers.answered() / 4);
+        // A struck logging instance read directly refuses by design; the facade fails over, so it refuses only when
+        // no instance can serve (its own faults aside).
+        assertThat(refusedByTheFacade).as("lists the facade refused outside its own faults")
+                .isLessThanOrEqualTo(readers.answered() / 10);
         assertThat(delays.awayFromFaultsP99()).as("p99 of the delivery delay away from faults")
                 .isLessThan(DELIVERY_DELAY_P99_BOUND);
         assertThat(notConsumed).as("acknowledged, not consumed").isEmpty();

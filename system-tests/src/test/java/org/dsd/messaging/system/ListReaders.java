@@ -41,7 +41,7 @@ final class ListReaders {
     private final ExecutorService pool;
     private final Random random = new Random();
     private final AtomicInteger answered = new AtomicInteger();
-    private final AtomicInteger refused = new AtomicInteger();
+    private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
     private final Queue<String> stale = new ConcurrentLinkedQueue<>();
     private final Queue<String> doubled = new ConcurrentLinkedQueue<>();
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
@@ -85,11 +85,11 @@ final class ListReaders {
         try {
             answer = Http.get(url);
         } catch (AssertionError connectionFailed) {
-            refused.incrementAndGet();
+            refusals.add(new Refusal(url, asked, System.nanoTime()));
             return;
         }
         if (answer.status() == 503) {
-            refused.incrementAndGet();
+            refusals.add(new Refusal(url, asked, System.nanoTime()));
             return;
         }
         if (answer.status() != 200) {
@@ -145,7 +145,16 @@ final class ListReaders {
     }
 
     int refused() {
-        return refused.get();
+        return refusals.size();
+    }
+
+    /** Every read refused (503) or not answered. */
+    List<Refusal> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    /** A read of {@code url} asked and refused at these times (System.nanoTime). */
+    record Refusal(String url, long asked, long refused) {
     }
 
     /** One line per stale list. */
