@@ -86,6 +86,11 @@ final class Broker implements Target, AutoCloseable {
     }
 
     @Override
+    public Process process() {
+        return process;
+    }
+
+    @Override
     public String name() {
         return service + "-" + port;
     }
@@ -110,22 +115,6 @@ final class Broker implements Target, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor();
-    }
-
-    @Override
-    public void freeze() {
-        Target.signal(process, "STOP");
-    }
-
-    @Override
-    public void resume() {
-        Target.signal(process, "CONT");
     }
 
     @Override

@@ -84,6 +84,11 @@ final class LocalTopology implements AutoCloseable {
         }
 
         @Override
+        public Process process() {
+            return process;
+        }
+
+        @Override
         public String name() {
             return app + "-" + port;
         }
@@ -123,22 +128,6 @@ final class LocalTopology implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        @Override
-        public void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        @Override
-        public void freeze() {
-            Target.signal(process, "STOP");
-        }
-
-        @Override
-        public void resume() {
-            Target.signal(process, "CONT");
         }
 
         /** SIGTERM: the app shuts down gracefully; a member hands its partitions over first. */

@@ -12,21 +12,31 @@ interface Target {
     /** What it is an instance of: {@code facade}, {@code logging}, {@code messages}, or a broker's name. */
     String service();
 
-    /** kill -9: no shutdown hook runs, connections just drop. */
-    void kill() throws InterruptedException;
+    /** Its process now (a restart starts another). */
+    Process process();
 
     void start();
 
+    /** kill -9: no shutdown hook runs, connections just drop. */
+    default void kill() throws InterruptedException {
+        process().destroyForcibly();
+        process().waitFor();
+    }
+
     /** SIGSTOP: the process freezes, its connections stay open, nothing answers (a GC pause or a cut). */
-    void freeze();
+    default void freeze() {
+        signal(process(), "STOP");
+    }
 
     /** SIGCONT after {@link #freeze()}: the process carries on where it stopped, unaware of the time gone. */
-    void resume();
+    default void resume() {
+        signal(process(), "CONT");
+    }
 
     void awaitReady();
 
     /** Sends {@code signal} (e.g. {@code STOP}) to {@code process}. */
-    static void signal(Process process, String signal) {
+    private static void signal(Process process, String signal) {
         try {
             int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor();
             if (exit != 0) {
