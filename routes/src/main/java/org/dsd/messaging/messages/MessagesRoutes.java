@@ -1,9 +1,9 @@
 package org.dsd.messaging.messages;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.hazelcast.core.HazelcastInstance;
 import java.util.function.BooleanSupplier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
@@ -24,8 +24,8 @@ import static org.dsd.messaging.common.RestContract.limitParam;
 
 /**
  * messages-service: consumes the queue (competing with the other instances) and lists what it consumed.
- * The queue delivers at least once; recording each uuid once in the cluster makes the effect exactly once. On the
- * The oldest instance also queues again what was logged and never consumed.
+ * The queue delivers at least once; recording each uuid once in the cluster makes the effect exactly once. The
+ * oldest instance also queues again what was logged and never consumed.
  */
 @Component
 @EnableConfigurationProperties({QueueProperties.class, MessagesProperties.class})
