@@ -117,7 +117,7 @@ class FreezeIT {
             Set<String> everyAcknowledged = new HashSet<>(acknowledged);
             for (NonRetryingClient client : clients) {
                 // A list reads every partition, so it waits for the frozen member to be dropped; once in ten runs no
-                // instance sent a whole list within the list deadline (README, Limits). Never a stale one.
+                // instance sent a whole list within the list deadline (docs/fault-tolerance.md, limits). Never a stale one.
                 assertThat(client.errors()).as("answers to a client that never retries other than 201, 200, or "
                         + "503 to a list").allMatch(call -> call.kind().equals("GET") && call.error().startsWith("503 "));
                 everyAcknowledged.addAll(client.acknowledged());

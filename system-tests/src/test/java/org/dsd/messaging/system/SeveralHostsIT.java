@@ -56,7 +56,7 @@ class SeveralHostsIT {
     /**
      * Whether a partial partition (two data hosts lose each other, both reach the third) is among the faults:
      * {@code -Dhosts.partialPartition=true}. Not by default: it makes the majority serve stale lists for seconds
-     * today (README, Limits).
+     * today (docs/fault-tolerance.md, limits).
      */
     private static final boolean PARTIAL_PARTITION = Boolean.getBoolean("hosts.partialPartition");
     /** How long each partition lasts: longer than the failure detector takes (about 8 s) to drop a silent member. */
