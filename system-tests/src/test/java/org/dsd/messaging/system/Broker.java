@@ -24,13 +24,19 @@ final class Broker implements Target, AutoCloseable {
     private final int port;
     private final List<String> mainAndArguments;
     private final Path log;
-    private Process process;
+    private volatile Process process;
 
     private Broker(String service, int port, Path log, String... mainAndArguments) {
         this.service = service;
         this.port = port;
         this.log = log;
         this.mainAndArguments = List.of(mainAndArguments);
+        // As the topology's instances: no broker outlives a test JVM that ends without closing it.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+        }));
     }
 
     /** A single-node Kafka (KRaft, broker and controller in one) with 4 partitions per topic; started and ready. */
