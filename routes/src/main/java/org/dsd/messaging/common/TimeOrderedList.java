@@ -196,11 +196,12 @@ public final class TimeOrderedList<V extends TimeOrdered> {
             while (end < times.length && times[end] == times[end - 1]) {
                 end++;
             }
-            long[] snapshot = Arrays.copyOfRange(times, read, end);
+            int from = read;
+            int to = end;
             // An entry that landed after the times were read is left out even when its time falls in the range (a
             // write held up until after its replacement landed has an earlier time): the list is the map as of then.
             List<V> found = map.values(within(Predicates.between(timeAttribute, times[read], times[end - 1])))
-                    .stream().filter(entry -> Arrays.binarySearch(snapshot, entry.listedAt()) >= 0).toList();
+                    .stream().filter(entry -> Arrays.binarySearch(times, from, to, entry.listedAt()) >= 0).toList();
             if (found.size() < end - read) {
                 LOG.warn("a window of the list returned {} entries, {} were there before: the answer is broken off",
                         found.size(), end - read);
