@@ -113,7 +113,7 @@ final class Broker implements Target, AutoCloseable {
 
     private Process processOf(List<String> command) {
         List<String> line = new ArrayList<>(List.of(LocalTopology.javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path")));
+                "-Dlogback.configurationFile=broker-logback.xml", "-cp", System.getProperty("java.class.path")));
         line.addAll(command);
         try {
             return new ProcessBuilder(line).redirectErrorStream(true)
