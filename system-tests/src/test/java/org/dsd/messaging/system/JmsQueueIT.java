@@ -26,7 +26,7 @@ class JmsQueueIT {
     void aStruckBrokerAndItsClientsLoseAndDoubleNothing() throws Exception {
         try (LocalTopology topology = LocalTopology.seed("jms-chaos",
                 "--spring.artemis.broker-url=tcp://" + artemis.address() + "?consumerWindowSize=0",
-                "--app.queue.uri=jms:queue:messages?transacted=true&cacheLevelName=CACHE_CONSUMER")) {
+                "--app.queue.uri=jms:queue:messages?transacted=true&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=4&recoveryInterval=1000")) {
             ChaosRun.play(topology, KafkaQueueIT.queueAndItsClients(topology, artemis), target -> true,
                     ChaosRun.DURATION.dividedBy(2));
         }
