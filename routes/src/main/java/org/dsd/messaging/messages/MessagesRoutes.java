@@ -4,10 +4,12 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
+import org.apache.camel.Endpoint;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.spi.BrowsableEndpoint;
 import org.dsd.messaging.common.HttpErrorRoutes;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.QueueProperties;
@@ -99,13 +101,18 @@ public class MessagesRoutes extends RouteBuilder {
      */
     private void redeliverLostMessages() {
         String sendUri = queue.sendUri();
+        // Only while the queue holds nothing: an item on it is on its way, and queuing it again behind a backlog
+        // only adds to the backlog. Kafka's backlog is not visible from here; a message found there too is dropped
+        // as a second delivery.
         BooleanSupplier nothingOnItsWay = () -> true;
-        if (endpoint(queue.consumeUri()) instanceof HazelcastSedaEndpoint hazelcastQueue) {
-            // Only what the queue does not hold: an item on it is on its way. Another broker's backlog is not
-            // visible from here; a message found there too is dropped as a second delivery.
+        Endpoint consumed = endpoint(queue.consumeUri());
+        if (consumed instanceof HazelcastSedaEndpoint hazelcastQueue) {
             String name = hazelcastQueue.getConfiguration().getQueueName();
             sendUri = "hazelcast-queue:" + name + "?hazelcastInstance=#hazelcastInstance&defaultOperation=add";
             nothingOnItsWay = () -> hazelcast.getQueue(name).isEmpty();
+        } else if (consumed instanceof BrowsableEndpoint browsable) {
+            // A JMS queue: a browse sees what waits on the broker (not what a consumer holds uncommitted).
+            nothingOnItsWay = () -> browsable.getExchanges(1, null).isEmpty();
         }
         UnconsumedMessages unconsumed = new UnconsumedMessages(hazelcast, properties, nothingOnItsWay);
         from("timer:messages-redeliver?period=" + properties.redelivery().period().toMillis())

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The facade logs a message before it queues it: the logging map holds everything that must reach a consumer,
  * {@link ConsumedMessages} everything that did. A message logged more than a grace period ago and not consumed,
- * while nothing is on its way (the Hazelcast queue empty; other brokers' backlogs cannot be seen from here), was
+ * while nothing is on its way (the Hazelcast or JMS queue empty; a Kafka backlog cannot be seen from here), was
  * lost or never queued: a consumer cut off from the cluster for a moment can hold a Hazelcast queue item in a
  * transaction that neither commits nor rolls back, and the facade acknowledges a logged message whose offer failed
  * while the broker was away. Queuing it again is safe: should the first delivery still arrive, the record drops the
