@@ -38,7 +38,7 @@ final class ChaosRun {
     /** The same while a logging or messages instance is frozen (FreezeIT's bound). */
     private static final Duration FREEZE_COST_BOUND = Duration.ofSeconds(3);
     /** The delivery delay (acknowledgement to consumption) that 99 % of the messages acknowledged away from faults beat. */
-    private static final Duration DELIVERY_DELAY_P99_BOUND = Duration.ofSeconds(2);
+    private static final Duration DELIVERY_DELAY_P99_BOUND = DeliveryDelays.BEFORE_A_FAULT;
 
     private ChaosRun() {
     }
