@@ -15,10 +15,10 @@ import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
-import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testservices.FreePort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

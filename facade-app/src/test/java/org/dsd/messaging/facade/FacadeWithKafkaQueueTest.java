@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.dsd.messaging.testing.HazelcastTestCluster;
-import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.ServiceContexts;
 import org.dsd.messaging.testservices.LoggingService;
 import org.dsd.messaging.testservices.MessagesService;

@@ -1,8 +1,8 @@
 package org.dsd.messaging.common;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.splitbrainprotection.SplitBrainProtection;
 
 /**

@@ -10,8 +10,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.dsd.messaging.system.LocalTopology.Instance;
-import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
+import org.dsd.messaging.testing.Http.Answer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
