@@ -87,7 +87,7 @@ final class ChaosRun {
         Answer afterwards = Http.post(topology.facadeUrl(), "text/plain", "after the chaos");
         List<DeliveryHistory.Event> secondDeliveries = DeliveryHistory.secondDeliveries(topology);
         List<DeliveryHistory.Event> redeliveries = DeliveryHistory.redeliveries(topology);
-        DeliveryDelays delays = DeliveryDelays.of(load, DeliveryHistory.consumedAtMillis(topology,
+        DeliveryDelays delays = new DeliveryDelays(load, DeliveryHistory.consumedAtMillis(topology,
                 acknowledgedUuids), nemesis.faults());
 
         Figures.print("chaos run (seed %d) of %s against %s:%n"

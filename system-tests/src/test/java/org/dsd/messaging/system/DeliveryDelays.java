@@ -18,24 +18,19 @@ final class DeliveryDelays {
 
     /**
      * As long as ChaosRun gives a delivery at p99: a fault that begins before a message's time ran out may be what
-     * held it: a message acknowledged 1.5 s before a fault and still queued when it began waits for it.
+     * held it (a message acknowledged 1.5 s before a fault and still queued when it began waits for it).
      */
     static final Duration BEFORE_A_FAULT = Duration.ofSeconds(2);
     private static final Duration AFTER_A_FAULT = Duration.ofSeconds(10);
 
     /** System.currentTimeMillis minus System.nanoTime in milliseconds: turns the faults' times into clock times. */
-    private final long clockOffsetMillis;
+    private final long clockOffsetMillis = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
     private final List<Fault> faults;
-    private long[] all;
-    private long[] awayFromFaults;
+    private final long[] all;
+    private final long[] awayFromFaults;
 
-    private DeliveryDelays(List<Fault> faults) {
+    DeliveryDelays(PostLoad load, Map<String, Long> consumedAtMillis, List<Fault> faults) {
         this.faults = faults;
-        this.clockOffsetMillis = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
-    }
-
-    static DeliveryDelays of(PostLoad load, Map<String, Long> consumedAtMillis, List<Fault> faults) {
-        DeliveryDelays delays = new DeliveryDelays(faults);
         List<Long> all = new ArrayList<>();
         List<Long> away = new ArrayList<>();
         Map<String, String> uuidByText = load.acknowledgedByText();
@@ -47,13 +42,12 @@ final class DeliveryDelays {
             // A consumer may take it before its POST is answered.
             long delay = Math.max(0, consumed - acknowledged);
             all.add(delay);
-            if (!delays.nearAFault(acknowledged)) {
+            if (!nearAFault(acknowledged)) {
                 away.add(delay);
             }
         });
-        delays.all = sorted(all);
-        delays.awayFromFaults = sorted(away);
-        return delays;
+        this.all = sorted(all);
+        this.awayFromFaults = sorted(away);
     }
 
     String all() {

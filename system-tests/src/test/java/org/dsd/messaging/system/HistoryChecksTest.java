@@ -104,7 +104,7 @@ class HistoryChecksTest {
         Map<String, Long> consumedAtMillis = new HashMap<>();
         load.acknowledgedAtMillis().forEach((text, acknowledged) ->
                 consumedAtMillis.put(load.acknowledgedByText().get(text), acknowledged + 5_000));
-        DeliveryDelays delays = DeliveryDelays.of(load, consumedAtMillis, List.of());
+        DeliveryDelays delays = new DeliveryDelays(load, consumedAtMillis, List.of());
         assertThat(delays.awayFromFaultsP99()).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
     }
 
