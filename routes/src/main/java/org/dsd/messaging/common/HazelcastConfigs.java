@@ -115,10 +115,12 @@ public final class HazelcastConfigs {
         // A write whose owner answered but died before its backup acknowledged may exist nowhere. Left alone,
         // the client reports it a success after the backup timeout: an acknowledged message lost. Fail it.
         config.setProperty("hazelcast.client.operation.fail.on.indeterminate.state", "true");
-        // The owner waits for the backups and answers once they are in, instead of the backups acknowledging to
-        // the client: a member that dies mid-write then costs nothing (the owner stops waiting for it as it leaves),
-        // where a client waits out its backup timeout (5 s) and fails the write as indeterminate.
-        config.setBackupAckToClientEnabled(false);
+        // The backups acknowledge to the client, not to the owner. An owner cut off from the master but still
+        // hearing another member counts a write done once a member leaves its list, backup confirmed or not
+        // (Hazelcast's "potential backup loss"): a write acknowledged on an island only. The client waits for
+        // every backup itself; the price is that a backup member dying mid-write costs its backup timeout
+        // (5 s) and an indeterminate failure, which the services retry.
+        config.setBackupAckToClientEnabled(true);
         // As on the members: responses are completed on the IO thread, without a hand-off to a response thread.
         config.setProperty("hazelcast.client.response.thread.count", "0");
         config.getConnectionStrategyConfig().getConnectionRetryConfig()
