@@ -25,6 +25,16 @@ public class HttpErrorRoutes extends RouteConfigurationBuilder {
                     .log(LoggingLevel.DEBUG, "rejected: ${exception.message}")
                     .bean(replies, "error")
                 .end()
+                // A page after a message the list does not hold.
+                .onException(UnknownCursorException.class).handled(true)
+                    .log(LoggingLevel.DEBUG, "rejected: ${exception.message}")
+                    .process(replies.errorReason(400))
+                .end()
+                // This instance cannot serve now (cut off from the majority, partitions on the move): another can.
+                .onException(ClusterUnavailableException.class).handled(true)
+                    .log(LoggingLevel.DEBUG, "refused: ${exception.message}")
+                    .process(replies.errorReason(503))
+                .end()
                 // The cluster could not confirm an operation (a member died or froze under it): retryable.
                 .onException(HazelcastException.class, HazelcastInstanceNotActiveException.class).handled(true)
                     .log(LoggingLevel.WARN, "cluster unavailable: ${exception.message}")

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,20 +47,31 @@ public class JsonReplies {
     }
 
     /**
-     * 200 with a list of messages, its JSON written while the answer goes out; a full page also names the next one
-     * in its {@code Link} header.
+     * Answers a stored or refused message: {@code status} with the JSON of {@code answer} applied to the route's
+     * body, an outcome of type {@code outcome}.
      */
-    public <T> void replyList(Exchange exchange, String path, List<T> list, Function<T, String> uuidOf, ListPage page)
-            throws IOException {
-        answer(exchange, 200, new JsonArrayStream(json, list));
-        if (page != null && !list.isEmpty() && list.size() == page.limit()) {
-            exchange.getMessage().setHeader("Link", page.nextLink(path, uuidOf.apply(list.get(list.size() - 1))));
-        }
+    public <T> Processor reply(int status, Class<T> outcome, Function<T, ?> answer) {
+        return exchange -> reply(exchange, status, answer.apply(exchange.getIn().getBody(outcome)));
     }
 
-    /** 200 with a whole list whose elements are read while its JSON goes out. */
-    public void replyList(Exchange exchange, Iterator<?> elements) throws IOException {
-        answer(exchange, 200, new JsonArrayStream(json, elements));
+    /**
+     * 200 with the page of messages in the route's body, its JSON written while the answer goes out; a full page
+     * also names the next one in its {@code Link} header (a page of {@code path}).
+     */
+    public Processor page(String path) {
+        return exchange -> {
+            List<? extends TimeOrdered> page = exchange.getIn().getBody(List.class);
+            ListPage asked = exchange.getProperty(ListPage.PROPERTY, ListPage.class);
+            answer(exchange, 200, new JsonArrayStream(json, page));
+            if (!page.isEmpty() && page.size() == asked.limit()) {
+                exchange.getMessage().setHeader("Link", asked.nextLink(path, page.get(page.size() - 1).uuid()));
+            }
+        };
+    }
+
+    /** 200 with the whole list whose elements the route's body, an iterator, reads while its JSON goes out. */
+    public Processor wholeList() {
+        return exchange -> answer(exchange, 200, new JsonArrayStream(json, exchange.getIn().getBody(Iterator.class)));
     }
 
     /** The answer for the exception a route caught: its own status for an {@link ApiError}, else 500. */
@@ -70,6 +82,12 @@ public class JsonReplies {
         } else {
             errorReply(exchange, 500, "Internal error");
         }
+    }
+
+    /** The answer {@code status} whose reason is the message of the exception the route caught. */
+    public Processor errorReason(int status) {
+        return exchange -> errorReply(exchange, status,
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getMessage());
     }
 
     /** The answer when the Hazelcast cluster could not complete or confirm an operation. */

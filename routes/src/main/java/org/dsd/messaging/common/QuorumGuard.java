@@ -73,10 +73,10 @@ public class QuorumGuard {
         };
     }
 
-    /** Fails the exchange with a 503 (the facade then fails over) unless this member may serve. */
+    /** Fails the exchange (the routes answer 503, the facade fails over) unless this member may serve. */
     public void ensurePresent() {
         if (!present()) {
-            throw new ServiceUnavailableException(MINORITY);
+            throw new ClusterUnavailableException(MINORITY);
         }
     }
 }

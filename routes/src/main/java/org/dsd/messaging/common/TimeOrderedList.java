@@ -111,7 +111,7 @@ public final class TimeOrderedList<V extends TimeOrdered> {
 
     /**
      * The entries with the given times, in time order, read a window at a time as the iterator is walked. A window
-     * that comes back with fewer entries than its times throws {@link ServiceUnavailableException}: the list would
+     * that comes back with fewer entries than its times throws {@link ClusterUnavailableException}: the list would
      * otherwise pass for a shorter one. Entries added after the times were read are left out.
      */
     public Iterator<V> read(long[] times) {
@@ -205,7 +205,7 @@ public final class TimeOrderedList<V extends TimeOrdered> {
             if (found.size() < end - read) {
                 LOG.warn("a window of the list returned {} entries, {} were there before: the answer is broken off",
                         found.size(), end - read);
-                throw new ServiceUnavailableException("the list came back incomplete while the cluster rebalances");
+                throw new ClusterUnavailableException("the list came back incomplete while the cluster rebalances");
             }
             LOG.debug("read a window of {} entries, {} of {} read", found.size(), end, times.length);
             current = inTimeOrder(found);

@@ -1,13 +1,18 @@
 package org.dsd.messaging.logging;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.dsd.messaging.common.ErrorAnswer;
 import org.dsd.messaging.common.HttpErrorRoutes;
+import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.LogEntry;
 import org.dsd.messaging.common.LoggedAnswer;
 import org.dsd.messaging.common.MessageRequestReader;
 import org.dsd.messaging.common.QuorumGuard;
 import org.dsd.messaging.common.UserMessage;
+import org.dsd.messaging.logging.StoreOutcome.AlreadyStored;
+import org.dsd.messaging.logging.StoreOutcome.Stored;
+import org.dsd.messaging.logging.StoreOutcome.Taken;
 import org.springframework.stereotype.Component;
 
 import static org.dsd.messaging.common.RestContract.JSON;
@@ -26,11 +31,14 @@ public class LoggingRoutes extends RouteBuilder {
     private final MessageRequestReader reader;
     private final LoggedMessages loggedMessages;
     private final QuorumGuard quorum;
+    private final JsonReplies replies;
 
-    public LoggingRoutes(MessageRequestReader reader, LoggedMessages loggedMessages, QuorumGuard quorum) {
+    public LoggingRoutes(MessageRequestReader reader, LoggedMessages loggedMessages, QuorumGuard quorum,
+                         JsonReplies replies) {
         this.reader = reader;
         this.loggedMessages = loggedMessages;
         this.quorum = quorum;
+        this.replies = replies;
     }
 
     @Override
@@ -63,7 +71,18 @@ public class LoggingRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 // A bean, not the hazelcast-map endpoint: its putIfAbsent drops the previous value that the answer
                 // depends on, and reading it back in a second call can find the entry gone.
-                .bean(loggedMessages, "store").id("map-put-if-absent");
+                .bean(loggedMessages, "store").id("map-put-if-absent")
+                .choice()
+                    .when(body().isInstanceOf(Stored.class))
+                        .process(replies.reply(201, Stored.class, stored -> LoggedAnswer.NOW))
+                    .when(body().isInstanceOf(AlreadyStored.class))
+                        .process(replies.reply(200, AlreadyStored.class,
+                                retry -> LoggedAnswer.already(retry.earlier().toUserMessage())))
+                    .otherwise()
+                        .process(replies.reply(409, Taken.class, taken -> new ErrorAnswer(
+                                "Conflict due Duplication: uuid is taken by another message",
+                                taken.holder().toUserMessage())))
+                .end();
 
         // The whole list: bulk reads of the sorted index a window at a time, never a round trip per key. A page
         // (?limit=&after=): the members sort and cut it.
@@ -75,10 +94,13 @@ public class LoggingRoutes extends RouteBuilder {
                     .when(exchangeProperty(ListPage.PROPERTY).isNull())
                         .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count")).id("map-count")
                         .bean(loggedMessages, "wholeList").id("map-read")
+                        // Again after the first read: a member frozen in the middle of it may resume cut off.
+                        .bean(quorum, "ensurePresent")
+                        .process(replies.wholeList())
                     .otherwise()
                         .bean(loggedMessages, "page").id("map-page")
-                .end()
-                // Again after the read: a member frozen in the middle of it may resume cut off.
-                .bean(quorum, "ensurePresent");
+                        .bean(quorum, "ensurePresent")
+                        .process(replies.page("/logging"))
+                .end();
     }
 }

@@ -1,7 +1,8 @@
 package org.dsd.messaging.messages;
 
-import java.io.IOException;
 import java.net.UnknownHostException;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,12 +11,10 @@ import com.hazelcast.config.IndexType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.dsd.messaging.common.ApiError;
-import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.TimeOrderedList;
+import org.dsd.messaging.common.UnknownCursorException;
 import org.dsd.messaging.common.UserMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -36,11 +35,10 @@ public class ConsumedMessages {
     private final String instanceId;
     private final AtomicLong lastArrival = new AtomicLong();
     private final TimeOrderedList<ConsumedMessage> list;
-    private final JsonReplies replies;
 
     public ConsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties,
                             @Value("${server.address:}") String serverAddress,
-                            @Value("${server.port:8080}") int serverPort, JsonReplies replies)
+                            @Value("${server.port:8080}") int serverPort)
             throws UnknownHostException {
         this.hazelcast = hazelcast;
         this.consumed = hazelcast.getMap(properties.consumedMapName());
@@ -50,7 +48,6 @@ public class ConsumedMessages {
                 new IndexConfig(IndexType.SORTED, ConsumedMessage.CONSUMER, ConsumedMessage.ARRIVAL),
                 Predicates.equal(ConsumedMessage.CONSUMER, instanceId),
                 properties.readWindow(), this::latestArrival);
-        this.replies = replies;
     }
 
     /** Records the message as consumed here unless an earlier delivery did: true when this delivery counts. */
@@ -63,24 +60,24 @@ public class ConsumedMessages {
     }
 
     /** A page of what this instance consumed, in arrival order; its members sort and cut it. */
-    public void page(@ExchangeProperty(ListPage.PROPERTY) ListPage page, Exchange exchange) throws IOException {
+    public List<ConsumedMessage> page(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
         ConsumedMessage cursor = null;
         if (page.after() != null) {
             cursor = consumed.get(page.after());
             if (cursor == null || !cursor.consumer().equals(instanceId)) {
-                throw new ApiError(400, "after: this instance consumed no message with the uuid '" + page.after() + "'");
+                throw new UnknownCursorException("after: this instance consumed no message with the uuid '" + page.after() + "'");
             }
         }
-        // Written as they are recorded (JSON leaves out the consumer and the arrival), not copied first.
-        replies.replyList(exchange, "/messages", list.page(cursor, page.limit()), ConsumedMessage::uuid, page);
+        // Listed as they are recorded (JSON leaves out the consumer and the arrival), not copied first.
+        return list.page(cursor, page.limit());
     }
 
     /**
      * Everything this instance consumed, in arrival order, read a window of {@code app.messages.read-window} messages
      * at a time while the answer goes out (as the logging list is): first the arrival time of each, then the windows.
      */
-    public void wholeList(Exchange exchange) throws IOException {
-        replies.replyList(exchange, list.read(list.times()));
+    public Iterator<ConsumedMessage> wholeList() {
+        return list.read(list.times());
     }
 
     /** Cluster time in microseconds, never repeating: a restarted instance continues past its last values. */

@@ -11,6 +11,7 @@ import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.spi.BrowsableEndpoint;
 import org.dsd.messaging.common.HttpErrorRoutes;
+import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.QueueProperties;
 import org.dsd.messaging.common.QuorumGuard;
@@ -38,14 +39,16 @@ public class MessagesRoutes extends RouteBuilder {
     private final HazelcastInstance hazelcast;
     private final ConsumedMessages consumed;
     private final QuorumGuard quorum;
+    private final JsonReplies replies;
 
     public MessagesRoutes(QueueProperties queue, MessagesProperties properties, HazelcastInstance hazelcast,
-                          ConsumedMessages consumed, QuorumGuard quorum) {
+                          ConsumedMessages consumed, QuorumGuard quorum, JsonReplies replies) {
         this.queue = queue;
         this.properties = properties;
         this.hazelcast = hazelcast;
         this.consumed = consumed;
         this.quorum = quorum;
+        this.replies = replies;
     }
 
     @Override
@@ -88,11 +91,14 @@ public class MessagesRoutes extends RouteBuilder {
                 .choice()
                     .when(exchangeProperty(ListPage.PROPERTY).isNull())
                         .bean(consumed, "wholeList").id("record-read")
+                        // Again after the first read: a member frozen in the middle of it may resume cut off.
+                        .bean(quorum, "ensurePresent")
+                        .process(replies.wholeList())
                     .otherwise()
                         .bean(consumed, "page").id("record-page")
-                .end()
-                // Again after the read: a member frozen in the middle of it may resume cut off.
-                .bean(quorum, "ensurePresent");
+                        .bean(quorum, "ensurePresent")
+                        .process(replies.page("/messages"))
+                .end();
     }
 
     /**
