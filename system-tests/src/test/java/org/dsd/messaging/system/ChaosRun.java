@@ -99,7 +99,8 @@ final class ChaosRun {
                         + "  retried answers %s%n"
                         + "  a client that never retries: %s%n"
                         + "  unexpected answers (neither 201, 503 nor no answer) to the load %d, to the readers %d; "
-                        + "lists that no longer held a message listed before %d%n"
+                        + "lists that no longer held an acknowledged message listed before %d, a message listed "
+                        + "while its POST was under way %d%n"
                         + "  delivered twice (a second delivery the consumers dropped) %d, queued again by the "
                         + "redelivery %d%n"
                         + "  delivery delay (acknowledgement to consumption) %s; of the messages acknowledged away "
@@ -110,8 +111,8 @@ final class ChaosRun {
                 load.longestWithoutAcknowledgement(), lost.size(), loggedTwice.size(), consumedTwice.size(),
                 notConsumed.size(), readers.answered(), readers.refused(), readers.stale().size(),
                 readers.doubled().size(), load.retried(), seedClient.summary(), load.unexpected().size(),
-                readers.unexpected().size(), readers.forgotten().size(), secondDeliveries.size(),
-                redeliveries.size(), delays.all(), delays.awayFromFaults());
+                readers.unexpected().size(), readers.forgotten().size(), readers.undone().size(),
+                secondDeliveries.size(), redeliveries.size(), delays.all(), delays.awayFromFaults());
         List<Fault> facadeFaults = nemesis.faults().stream().filter(fault -> Nemesis.isFacade(fault.target())).toList();
         long refusedByTheFacade = readers.refusals().stream()
                 .filter(refusal -> refusal.url().equals(topology.facadeUrl()) && facadeFaults.stream()
@@ -145,6 +146,7 @@ final class ChaosRun {
         // Printed whatever fails first: one run failed on a doubled message and its stale lists went unseen.
         readers.stale().forEach(stale -> Figures.print("  stale: %s%n", stale));
         readers.forgotten().forEach(forgotten -> Figures.print("  forgotten: %s%n", forgotten));
+        readers.undone().forEach(undone -> Figures.print("  undone: %s%n", undone));
         Stream.concat(load.unexpected().stream(), readers.unexpected().stream()).limit(10)
                 .forEach(unexpected -> Figures.print("  unexpected: %s%n", unexpected));
 
@@ -153,7 +155,7 @@ final class ChaosRun {
         assertThat(loggedTwice).as("logged twice").isEmpty();
         assertThat(readers.stale()).as("stale lists").isEmpty();
         assertThat(readers.doubled()).as("lists with a uuid twice").isEmpty();
-        assertThat(readers.forgotten()).as("lists without a message listed before").isEmpty();
+        assertThat(readers.forgotten()).as("lists without an acknowledged message listed before").isEmpty();
         assertThat(load.unexpected()).as("unexpected answers to the load").isEmpty();
         assertThat(readers.unexpected()).as("unexpected answers to the readers").isEmpty();
         // Two readers ask once a second each at best, and a frozen instance holds a read up to its timeout (30 s):

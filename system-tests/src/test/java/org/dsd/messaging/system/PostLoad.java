@@ -41,6 +41,8 @@ final class PostLoad {
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
     /** When (System.currentTimeMillis) each acknowledged message's text was acknowledged: the delivery delay's start. */
     private final Map<String, Long> acknowledgedAtMillis = new ConcurrentHashMap<>();
+    /** The same in System.nanoTime, which the readers' times are in. */
+    private final Map<String, Long> acknowledgedAtNanos = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private final ExecutorService pool;
@@ -98,8 +100,10 @@ final class PostLoad {
                     unexpected.add(text + ": 201 without a uuid in its body: " + answer.body());
                     return;
                 }
+                long now = System.nanoTime();
+                acknowledgedAtNanos.put(text, now);
                 acknowledged.put(text, uuid);
-                acknowledgedAt.add(System.nanoTime());
+                acknowledgedAt.add(now);
                 acknowledgedAtMillis.put(text, System.currentTimeMillis());
                 return;
             } else if (answer.status() == 503) {
@@ -172,6 +176,12 @@ final class PostLoad {
     /** When (System.currentTimeMillis) each acknowledged message, by text, was acknowledged. */
     Map<String, Long> acknowledgedAtMillis() {
         return Map.copyOf(acknowledgedAtMillis);
+    }
+
+    /** Whether the message with this text was acknowledged before {@code nanos} (System.nanoTime). */
+    boolean acknowledgedBefore(String text, long nanos) {
+        Long at = acknowledgedAtNanos.get(text);
+        return at != null && at - nanos < 0;
     }
 
     /** The uuid each acknowledged message's text was acknowledged with. */

@@ -193,12 +193,13 @@ class SeveralHostsIT {
         Stream.concat(partitions.stream(), Stream.of(facadeCut))
                 .forEach(partition -> Figures.print("  %s%n", partition));
         cutOffSide.forEach(read -> Figures.print("  read on the cut-off host: %s%n", read));
+        readers.undone().forEach(undone -> Figures.print("  undone: %s%n", undone));
 
         assertThat(load.unexpected()).as("unexpected answers to the load").isEmpty();
         assertThat(load.unacknowledged()).as("messages whose client gave up").isEmpty();
         assertThat(readers.stale()).as("stale lists").isEmpty();
         assertThat(readers.doubled()).as("lists with a uuid twice").isEmpty();
-        assertThat(readers.forgotten()).as("lists without a uuid listed before").isEmpty();
+        assertThat(readers.forgotten()).as("lists without an acknowledged message listed before").isEmpty();
         assertThat(readers.unexpected()).as("unexpected answers to the readers").isEmpty();
         assertThat(readers.answered()).as("lists checked").isGreaterThanOrEqualTo(20);
         assertThat(cutOffSide).as("reads on the cut-off host: each a whole list or a refusal")
