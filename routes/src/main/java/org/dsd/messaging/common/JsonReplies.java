@@ -19,6 +19,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class JsonReplies {
 
+    /** Seconds a client is asked to wait before it retries a 503. */
+    public static final int RETRY_AFTER_SECONDS = 1;
+
     private final ObjectMapper json;
 
     public JsonReplies(ObjectMapper json) {
@@ -99,7 +102,7 @@ public class JsonReplies {
     private void errorReply(Exchange exchange, int status, String reason) throws JsonProcessingException {
         reply(exchange, status, errorBody(reason));
         if (status == 503) {
-            exchange.getMessage().setHeader("Retry-After", ServiceUnavailableException.RETRY_AFTER_SECONDS);
+            exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
     }
 

@@ -10,7 +10,6 @@ import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.common.JsonReplies;
 import org.dsd.messaging.common.ListPage;
 import org.dsd.messaging.common.LoggedAnswer;
-import org.dsd.messaging.common.PostedAnswer;
 import org.dsd.messaging.common.UserMessage;
 import org.springframework.stereotype.Component;
 

@@ -11,7 +11,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.util.ObjectHelper;
-import org.dsd.messaging.common.ServiceUnavailableException;
 import org.dsd.messaging.common.UserMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

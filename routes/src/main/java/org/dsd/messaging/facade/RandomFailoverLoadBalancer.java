@@ -24,7 +24,6 @@ import org.apache.camel.StreamCache;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 import org.apache.camel.spi.HttpResponseAware;
 import org.apache.camel.support.ExchangeHelper;
-import org.dsd.messaging.common.ServiceUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

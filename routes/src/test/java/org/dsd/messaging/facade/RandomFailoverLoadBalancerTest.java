@@ -23,7 +23,6 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.dsd.messaging.common.ServiceUnavailableException;
 import org.dsd.messaging.facade.RandomFailoverLoadBalancer.Attempts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,8 +1,9 @@
-package org.dsd.messaging.common;
+package org.dsd.messaging.facade;
 
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.dsd.messaging.common.UserMessage;
 
 /**
  * GET /facade: the list of a random logging and of a random messages instance, as the OpenAPI document shows it.
