@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 public record StoredMessage(String uuid, String msg, @JsonIgnore long acceptedAt, @JsonIgnore String supersedes)
         implements TimeOrdered {
 
+    /** The cluster map of logged messages: the logging instances store into it, the messages' redelivery reads it. */
+    public static final String MAP_NAME = "messages";
     /** The attribute that map queries and the sorted index read the acceptance time from. */
     public static final String ACCEPTED_AT = "acceptedAt";
     /** The attribute that names the write a message replaces. */

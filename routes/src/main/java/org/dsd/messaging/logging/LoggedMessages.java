@@ -40,7 +40,7 @@ public class LoggedMessages {
 
     public LoggedMessages(HazelcastInstance hazelcast, LoggingProperties properties) {
         this.hazelcast = hazelcast;
-        this.messages = hazelcast.getMap(properties.mapName());
+        this.messages = hazelcast.getMap(StoredMessage.MAP_NAME);
         this.list = new TimeOrderedList<>(messages, new IndexConfig(IndexType.SORTED, StoredMessage.ACCEPTED_AT),
                 null, properties.readWindow(), hazelcast.getCluster()::getClusterTime);
         this.superseded = new SupersededWrites(messages);

@@ -4,13 +4,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param mapName    the Hazelcast distributed map every logging instance stores into and lists from
  * @param readWindow how many messages the whole list reads from the map at a time: what a list holds in memory
  *                   while it goes out, whatever the map's size
  */
 @ConfigurationProperties("app.logging")
-public record LoggingProperties(@DefaultValue("messages") String mapName,
-                                @DefaultValue("5000") int readWindow) {
+public record LoggingProperties(@DefaultValue("5000") int readWindow) {
 
     public LoggingProperties {
         if (readWindow < 1) {

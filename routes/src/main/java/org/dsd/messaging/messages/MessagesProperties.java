@@ -12,7 +12,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param instanceId      who this instance is in the record of consumed messages: an instance restarted under
  *                        the same id lists what it consumed before. Default: its host and HTTP port
  * @param consumedMapName the Hazelcast map that records, per message uuid, which instance consumed it
- * @param loggedMapName   the logging instances' map ({@code app.logging.map-name}): what must reach a consumer
  * @param redelivery      how often, and after how long, a logged message nobody consumed is queued again
  * @param readWindow      how many messages the whole list reads from the record at a time: what a list holds in
  *                        memory while it goes out, however many this instance consumed
@@ -20,7 +19,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("app.messages")
 public record MessagesProperties(String instanceId,
                                  @DefaultValue("consumed-messages") String consumedMapName,
-                                 @DefaultValue("messages") String loggedMapName,
                                  @DefaultValue Redelivery redelivery,
                                  @DefaultValue("5000") int readWindow) {
 

@@ -53,7 +53,7 @@ public class UnconsumedMessages {
     public UnconsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties,
                               BooleanSupplier nothingOnItsWay) {
         this.hazelcast = hazelcast;
-        this.logged = hazelcast.getMap(properties.loggedMapName());
+        this.logged = hazelcast.getMap(StoredMessage.MAP_NAME);
         this.consumed = hazelcast.getMap(properties.consumedMapName());
         this.superseded = new SupersededWrites(logged);
         this.nothingOnItsWay = nothingOnItsWay;
