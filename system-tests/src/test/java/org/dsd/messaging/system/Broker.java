@@ -42,7 +42,7 @@ final class Broker implements Target, AutoCloseable {
     /** A single-node Kafka (KRaft, broker and controller in one) with 4 partitions per topic; started and ready. */
     static Broker kafka(String topologyName) throws IOException, InterruptedException {
         int port = LocalTopology.freePort();
-        Path dir = Files.createTempDirectory("kafka-");
+        Path dir = dataDirectory("kafka-");
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller",
@@ -71,7 +71,14 @@ final class Broker implements Target, AutoCloseable {
         int port = LocalTopology.freePort();
         return new Broker("artemis", port, logOf(topologyName, "artemis-" + port),
                 ArtemisBrokerMain.class.getName(), String.valueOf(port),
-                Files.createTempDirectory("artemis-").toString()).started();
+                dataDirectory("artemis-").toString()).started();
+    }
+
+    /** Under the build's target directory, not the system's temporary one: {@code ./mvnw clean} removes it. */
+    private static Path dataDirectory(String prefix) throws IOException {
+        Path brokers = Path.of("target", "broker-data");
+        Files.createDirectories(brokers);
+        return Files.createTempDirectory(brokers.toAbsolutePath(), prefix);
     }
 
     private static Path logOf(String topologyName, String name) throws IOException {
