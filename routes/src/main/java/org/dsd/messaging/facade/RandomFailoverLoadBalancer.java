@@ -144,8 +144,15 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
             }
             if (mayStart && (underWay.isEmpty() || now - hedgeAt >= 0)) {
                 if (underWay.isEmpty() && failed > 0 && failed % urls.size() == 0) {
-                    // Every instance failed once more: a short pause before the next round.
+                    // Every instance failed once more: a short pause before the next round, which asks the registry
+                    // again (an instance restarted since the request came may be the one that answers).
                     LockSupport.parkNanos(Math.min(ROUND_PAUSE_NANOS, deadline - now));
+                    List<String> registered = order(instances.get());
+                    if (!registered.isEmpty()) {
+                        urls = registered;
+                        next = 0;
+                        failed = 0;
+                    }
                 }
                 while (underWay.contains(next % urls.size())) {
                     next++;
@@ -153,7 +160,8 @@ public class RandomFailoverLoadBalancer extends LoadBalancerSupport {
                 int instance = next++ % urls.size();
                 started++;
                 underWay.add(instance);
-                hedgedAttempts.execute(() -> answered.add(new Answered(instance, attempt(exchange, urls.get(instance)))));
+                String url = urls.get(instance);
+                hedgedAttempts.execute(() -> answered.add(new Answered(instance, attempt(exchange, url))));
                 hedgeAt = System.nanoTime() + attempts.hedgeAfter().toNanos();
                 continue;
             }

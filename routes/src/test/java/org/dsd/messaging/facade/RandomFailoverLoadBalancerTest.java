@@ -24,6 +24,7 @@ import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.dsd.messaging.facade.RandomFailoverLoadBalancer.Attempts;
+import org.dsd.messaging.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -105,6 +106,12 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
                 hedgedOver("direct:hedged-all-down", List.of("direct:down", "direct:hung"), Duration.ofMillis(700),
                         Duration.ZERO);
                 hedgedOver("direct:hedged-flaky", List.of("direct:flaky"), Duration.ofSeconds(5), Duration.ZERO);
+                from("direct:hedged-registered").errorHandler(noErrorHandler())
+                        .loadBalance(new RandomFailoverLoadBalancer("test-service", registered::get,
+                                Attempts.hedged(Duration.ofSeconds(5), Duration.ofMillis(100)), Duration.ZERO, NEVER,
+                                NEVER))
+                            .toD(EACH_INSTANCE)
+                        .end();
                 hedgedOver("direct:hedged-stream", List.of("direct:reads-part-then-hangs", "mock:up-1"),
                         Duration.ofSeconds(5), NEVER);
                 from("direct:reads-part-then-hangs").process(exchange -> {
@@ -305,6 +312,22 @@ class RandomFailoverLoadBalancerTest extends CamelTestSupport {
     void aHedgedCallSucceedsOnceAnInstanceThatFailedAnswers() {
         assertThat(template.requestBody("direct:hedged-flaky", "m")).isEqualTo("m");
         assertThat(flakyCalls.get()).isEqualTo(4);
+    }
+
+    @Test
+    void aHedgedCallAsksTheRegistryAgainAtEachRoundAndReachesAnInstanceRegisteredSince() {
+        registered.set(List.of("direct:down"));
+        Exchange result = template.request("direct:hedged-registered", exchange -> {
+            exchange.getIn().setBody("m");
+            // Registered while the call's first round fails on the only instance it found.
+            new Thread(() -> {
+                Await.until(Duration.ofSeconds(5), "a failed attempt", () -> attemptsOnDown.get() > 0);
+                registered.set(List.of("direct:down", "mock:up-1"));
+            }).start();
+        });
+
+        assertThat(result.getException()).isNull();
+        assertThat(getMockEndpoint("mock:up-1").getReceivedCounter()).isEqualTo(1);
     }
 
     @Test
