@@ -44,10 +44,6 @@ final class ChaosRun {
     }
 
     /**
-     * Plays the run against {@code targets} (killed, or frozen where {@code mayFreeze}), prints its figures and
-     * asserts the guarantees.
-     */
-    /**
      * Posts one message and waits until it is consumed. The run begins after: a queue client may connect on its
      * first send (the JMS one took 4 s on a cold JVM), which is what a start costs, not what a fault costs.
      */
@@ -59,6 +55,10 @@ final class ChaosRun {
                 () -> topology.client().getMap("consumed-messages").containsKey(uuid));
     }
 
+    /**
+     * Plays the run against {@code targets} (killed, or frozen where {@code mayFreeze}), prints its figures and
+     * asserts the guarantees.
+     */
     static void play(LocalTopology topology, List<? extends Target> targets, Predicate<Target> mayFreeze,
                      Duration duration)
             throws Exception {

@@ -175,7 +175,10 @@ final class ListReaders {
         return List.copyOf(unexpected);
     }
 
-    /** One line per acknowledged message missing from a list after an earlier list (answered before it was asked) held it. */
+    /**
+     * One line per acknowledged message missing from a list after an earlier list (answered before it was asked)
+     * held it.
+     */
     List<String> forgotten() {
         return List.copyOf(forgotten);
     }
