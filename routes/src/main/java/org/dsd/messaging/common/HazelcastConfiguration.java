@@ -1,10 +1,14 @@
 package org.dsd.messaging.common;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -18,15 +22,39 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(HazelcastProperties.class)
 public class HazelcastConfiguration {
 
+    /** How long a new member keeps asking the cluster to admit it. */
+    static final Duration ADMISSION_WAIT = Duration.ofMinutes(1);
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastConfiguration.class);
     private static final String EMBEDS_A_MEMBER = "'${app.hazelcast.mode:member}' != 'client'";
 
     @Bean(destroyMethod = "shutdown")
     public HazelcastInstance hazelcastInstance(HazelcastProperties properties) {
         return switch (properties.mode()) {
-            case MEMBER, LITE_MEMBER -> Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties));
+            case MEMBER, LITE_MEMBER -> admitted(properties);
             case CLIENT -> RemovedMemberConnections.closedOn(
                     HazelcastClient.newHazelcastClient(HazelcastConfigs.client(properties)));
         };
+    }
+
+    /**
+     * A new member whose admission the cluster refuses for now (its state locked while a migration or a merge
+     * commits) shuts itself down; it is started again, once a second for up to {@link #ADMISSION_WAIT}, instead of
+     * failing the app's start.
+     */
+    static HazelcastInstance admitted(HazelcastProperties properties) {
+        long giveUpAt = System.nanoTime() + ADMISSION_WAIT.toNanos();
+        while (true) {
+            try {
+                return Hazelcast.newHazelcastInstance(HazelcastConfigs.member(properties));
+            } catch (IllegalStateException refused) {
+                if (System.nanoTime() - giveUpAt > 0) {
+                    throw refused;
+                }
+                LOG.warn("the cluster did not admit this member ({}): starting it again in a second",
+                        refused.getMessage());
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
     }
 
     /**

@@ -56,13 +56,16 @@ public final class HazelcastTestCluster implements AutoCloseable {
 
     /** Starts a lite member (a messages app's kind: no data, a witness of the quorum) in this cluster. */
     public HazelcastInstance startLiteMember() {
-        HazelcastProperties lite = new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER,
-                properties.clusterName(), properties.members(), properties.bindAddress(), null, properties.port(),
-                properties.backupCount(), properties.queueMaxSize(), properties.heartbeatIntervalSeconds(),
-                properties.maxNoHeartbeatSeconds());
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(lite));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(liteMemberProperties()));
         instances.add(member);
         return member;
+    }
+
+    /** What a lite member of this cluster is configured with. */
+    public HazelcastProperties liteMemberProperties() {
+        return new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER, properties.clusterName(),
+                properties.members(), properties.bindAddress(), null, properties.port(), properties.backupCount(),
+                properties.queueMaxSize(), properties.heartbeatIntervalSeconds(), properties.maxNoHeartbeatSeconds());
     }
 
     /** Spring properties that make an app join this cluster in the given mode ("member", "lite-member", "client"). */
