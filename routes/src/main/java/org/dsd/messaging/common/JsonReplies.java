@@ -58,23 +58,23 @@ public class JsonReplies {
     }
 
     /**
-     * 200 with the page of messages in the route's body, its JSON written while the answer goes out; a full page
-     * also names the next one in its {@code Link} header (a page of {@code path}).
+     * 200 with the list in the route's body, its JSON written while the answer goes out: a page of {@code path}
+     * (a list; a full page also names the next one in its {@code Link} header), or the whole list (an iterator that
+     * reads its elements as they go out) when the request asked for no page.
      */
-    public Processor page(String path) {
+    public Processor list(String path) {
         return exchange -> {
-            List<? extends TimeOrdered> page = exchange.getIn().getBody(List.class);
             ListPage asked = exchange.getProperty(ListPage.PROPERTY, ListPage.class);
+            if (asked == null) {
+                answer(exchange, 200, new JsonArrayStream(json, exchange.getIn().getBody(Iterator.class)));
+                return;
+            }
+            List<? extends TimeOrdered> page = exchange.getIn().getBody(List.class);
             answer(exchange, 200, new JsonArrayStream(json, page));
             if (!page.isEmpty() && page.size() == asked.limit()) {
                 exchange.getMessage().setHeader("Link", asked.nextLink(path, page.get(page.size() - 1).uuid()));
             }
         };
-    }
-
-    /** 200 with the whole list whose elements the route's body, an iterator, reads while its JSON goes out. */
-    public Processor wholeList() {
-        return exchange -> answer(exchange, 200, new JsonArrayStream(json, exchange.getIn().getBody(Iterator.class)));
     }
 
     /** The answer for the exception a route caught: its own status for an {@link ApiError}, else 500. */

@@ -94,13 +94,11 @@ public class LoggingRoutes extends RouteBuilder {
                     .when(exchangeProperty(ListPage.PROPERTY).isNull())
                         .setProperty(LoggedMessages.AT_LEAST, method(loggedMessages, "count")).id("map-count")
                         .bean(loggedMessages, "wholeList").id("map-read")
-                        // Again after the first read: a member frozen in the middle of it may resume cut off.
-                        .bean(quorum, "ensurePresent")
-                        .process(replies.wholeList())
                     .otherwise()
                         .bean(loggedMessages, "page").id("map-page")
-                        .bean(quorum, "ensurePresent")
-                        .process(replies.page("/logging"))
-                .end();
+                .end()
+                // Again after the read: a member frozen in the middle of it may resume cut off.
+                .bean(quorum, "ensurePresent")
+                .process(replies.list("/logging"));
     }
 }

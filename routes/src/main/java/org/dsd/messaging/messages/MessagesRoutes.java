@@ -91,14 +91,12 @@ public class MessagesRoutes extends RouteBuilder {
                 .choice()
                     .when(exchangeProperty(ListPage.PROPERTY).isNull())
                         .bean(consumed, "wholeList").id("record-read")
-                        // Again after the first read: a member frozen in the middle of it may resume cut off.
-                        .bean(quorum, "ensurePresent")
-                        .process(replies.wholeList())
                     .otherwise()
                         .bean(consumed, "page").id("record-page")
-                        .bean(quorum, "ensurePresent")
-                        .process(replies.page("/messages"))
-                .end();
+                .end()
+                // Again after the read: a member frozen in the middle of it may resume cut off.
+                .bean(quorum, "ensurePresent")
+                .process(replies.list("/messages"));
     }
 
     /**
