@@ -34,14 +34,13 @@ final class PostLoad {
 
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
     private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
-    private final Queue<Long> acknowledgedAt = new ConcurrentLinkedQueue<>();
     /** Every request: when it was sent and how long its answer took (System.nanoTime). */
     private final Queue<long[]> requestTimes = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> retried = new ConcurrentHashMap<>();
     private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
     /** When (System.currentTimeMillis) each acknowledged message's text was acknowledged: the delivery delay's start. */
     private final Map<String, Long> acknowledgedAtMillis = new ConcurrentHashMap<>();
-    /** The same in System.nanoTime, which the readers' times are in. */
+    /** The same in System.nanoTime, which the readers' and the faults' times are in. */
     private final Map<String, Long> acknowledgedAtNanos = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
@@ -100,10 +99,8 @@ final class PostLoad {
                     unexpected.add(text + ": 201 without a uuid in its body: " + answer.body());
                     return;
                 }
-                long now = System.nanoTime();
-                acknowledgedAtNanos.put(text, now);
+                acknowledgedAtNanos.put(text, System.nanoTime());
                 acknowledged.put(text, uuid);
-                acknowledgedAt.add(now);
                 acknowledgedAtMillis.put(text, System.currentTimeMillis());
                 return;
             } else if (answer.status() == 503) {
@@ -201,7 +198,7 @@ final class PostLoad {
 
     /** The times (System.nanoTime) of the acknowledgements, in order. */
     List<Long> acknowledgementTimes() {
-        return acknowledgedAt.stream().sorted().toList();
+        return acknowledgedAtNanos.values().stream().sorted().toList();
     }
 
     /** The longest a request sent at or after {@code from} (System.nanoTime) waited for its answer. */
