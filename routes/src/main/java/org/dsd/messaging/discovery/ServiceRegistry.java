@@ -45,14 +45,12 @@ public class ServiceRegistry {
     }
 
     /**
-     * Every service's instance URLs, sorted; one bulk read. An instance whose member is not among {@code members}
-     * (the cluster's, as this instance knows them) is left out; with no members known, none is.
+     * Every service's instance URLs, sorted; one bulk read. An instance whose cluster member has left
+     * ({@code departed}) is left out, as is one whose member part is no uuid (an entry written by hand).
      */
-    public Map<String, List<String>> byService(Set<UUID> members) {
-        // Compared as text: an entry whose member part is no uuid (written by hand) names no member there is.
-        Set<String> memberIds = members.stream().map(UUID::toString).collect(Collectors.toSet());
+    public Map<String, List<String>> byService(Set<UUID> departed) {
         return instances.entrySet().stream()
-                .filter(entry -> memberIds.isEmpty() || memberIsIn(entry.getValue(), memberIds))
+                .filter(entry -> !memberLeft(entry.getValue(), departed))
                 .collect(Collectors.groupingBy(entry -> serviceOf(entry.getValue()), TreeMap::new,
                         Collectors.mapping(Map.Entry::getKey, Collectors.collectingAndThen(Collectors.toList(),
                                 urls -> urls.stream().sorted().toList()))));
@@ -63,8 +61,15 @@ public class ServiceRegistry {
         return separator < 0 ? value : value.substring(0, separator);
     }
 
-    private static boolean memberIsIn(String value, Set<String> memberIds) {
+    private static boolean memberLeft(String value, Set<UUID> departed) {
         int separator = value.indexOf(MEMBER_SEPARATOR);
-        return separator < 0 || memberIds.contains(value.substring(separator + 1));
+        if (separator < 0) {
+            return false;
+        }
+        try {
+            return departed.contains(UUID.fromString(value.substring(separator + 1)));
+        } catch (IllegalArgumentException noUuid) {
+            return true;
+        }
     }
 }

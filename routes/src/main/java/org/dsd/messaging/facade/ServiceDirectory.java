@@ -2,12 +2,12 @@ package org.dsd.messaging.facade;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
 
-import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipAdapter;
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.common.ApiError;
 import org.dsd.messaging.discovery.DiscoveryProperties;
@@ -34,16 +34,21 @@ public class ServiceDirectory implements ApplicationRunner {
     public static final String MESSAGES = "messages-service";
 
     private final ServiceRegistry registry;
-    private final HazelcastInstance hazelcast;
     private final boolean fromRegistry;
+    /** When each cluster member this facade saw leave left; kept while a registration of it may live on. */
+    private final Map<UUID, Long> departedAt = new ConcurrentHashMap<>();
+    private final long registrationTtlNanos;
     private volatile Map<String, List<String>> instances;
 
     public ServiceDirectory(DiscoveryProperties discovery, FacadeProperties services, HazelcastInstance hazelcast) {
         this.registry = new ServiceRegistry(hazelcast, discovery.registry().mapName());
-        this.hazelcast = hazelcast;
+        this.registrationTtlNanos = discovery.registry().ttl().toNanos();
         this.fromRegistry = discovery.discovery() == DiscoveryProperties.Discovery.REGISTRY;
         this.instances = withServicesUsed(fromRegistry ? Map.of()
                 : Map.of(LOGGING, baseUrls(services.loggingUrls()), MESSAGES, baseUrls(services.messagesUrls())));
+        if (fromRegistry) {
+            watchDepartures(hazelcast);
+        }
     }
 
     /** The live instances of a service the facade calls; empty while none is registered. */
@@ -79,11 +84,26 @@ public class ServiceDirectory implements ApplicationRunner {
         }
     }
 
-    /** Takes the registry's current view, without the instances whose cluster member has left. */
+    /**
+     * Takes the registry's current view, without the instances whose cluster member this facade saw leave. A member
+     * it does not know yet stays in: after this facade stood still (frozen, cut off), its member list is out of date
+     * until the cluster sends the next one, and the instances restarted meanwhile are registered with new members.
+     */
     public void refresh() {
-        Set<UUID> members = hazelcast.getCluster().getMembers().stream().map(Member::getUuid)
-                .collect(Collectors.toSet());
-        instances = withServicesUsed(registry.byService(members));
+        // A departed member's registration, renewed at the latest as it left, expires one time to live later; the
+        // departure is kept twice that long, as its news may reach this facade late.
+        long now = System.nanoTime();
+        departedAt.values().removeIf(leftAt -> now - leftAt > 2 * registrationTtlNanos);
+        instances = withServicesUsed(registry.byService(departedAt.keySet()));
+    }
+
+    private void watchDepartures(HazelcastInstance hazelcast) {
+        hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                departedAt.put(event.getMember().getUuid(), System.nanoTime());
+            }
+        });
     }
 
     /** The services the facade calls are known even while none of their instances is registered. */
