@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.hazelcast.map.IMap;
-import org.dsd.messaging.messages.ConsumedMessage;
+import org.dsd.messaging.model.ConsumedMessage;
 
 /**
  * What the messages instances' own records say about a run's deliveries: every second delivery a consumer dropped

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
-import org.dsd.messaging.common.HazelcastConfigs;
-import org.dsd.messaging.common.HazelcastProperties;
+import org.dsd.messaging.cluster.HazelcastConfigs;
+import org.dsd.messaging.cluster.HazelcastProperties;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 

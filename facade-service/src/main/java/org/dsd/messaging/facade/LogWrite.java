@@ -1,0 +1,129 @@
+package org.dsd.messaging.facade;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.ProducerTemplate;
+import org.dsd.messaging.model.LogEntry;
+import org.dsd.messaging.model.UserMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Logs the message of a POST through the {@code logging-store} route, and writes it again under another uuid when
+ * the first write is held up: a frozen member holds every write to the partitions it owns or backs up until the
+ * cluster drops it (seconds), whichever logging instance makes the write, so hedging on another instance does not
+ * help there. After {@code app.facade.hedge-after} the facade starts finding which partitions answer
+ * ({@link ResponsivePartitions}); after {@code app.facade.rekey-after}, once the first write's own partition is seen
+ * held up, it writes the message under a uuid on one of them that supersedes the first, and the POST answers with
+ * that one. The first write may still land later: the lists and the redelivery leave out a superseded write, so the
+ * message is listed and delivered once, under the uuid the client got. Only this request ever writes the first uuid
+ * (a fresh random one), so nothing else can acknowledge it. Once a partition is seen held up, later messages get
+ * uuids elsewhere before their first write.
+ */
+@Component
+public class LogWrite {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogWrite.class);
+    /** How often a held-up write looks again for a partition that answers. */
+    private static final long PROBE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final ProducerTemplate producer;
+    private final ResponsivePartitions partitions;
+    private final FacadeMessages messages;
+    private final long probeAfterNanos;
+    private final long rekeyAfterNanos;
+    private final long postDeadlineNanos;
+    private final ExecutorService firstWrites;
+
+    public LogWrite(ProducerTemplate producer, ResponsivePartitions partitions, FacadeMessages messages,
+                    FacadeProperties properties) {
+        this.producer = producer;
+        this.partitions = partitions;
+        this.messages = messages;
+        this.probeAfterNanos = properties.hedgeAfter().toNanos();
+        this.rekeyAfterNanos = Math.max(properties.rekeyAfter().toNanos(), probeAfterNanos);
+        this.postDeadlineNanos = properties.postDeadline().toNanos();
+        this.firstWrites = producer.getCamelContext().getExecutorServiceManager()
+                .newCachedThreadPool(this, "log-write");
+    }
+
+    /**
+     * Logs the message; the exchange property then holds it as logged, under another uuid if it was written again.
+     * A message under an {@code Idempotency-Key} is never written again: its uuid is the key's, so that every repeat
+     * is the same write, and it waits for a held-up partition like any cluster call.
+     */
+    public void store(@ExchangeProperty(FacadeMessages.MESSAGE) UserMessage message, Exchange exchange)
+            throws Exception {
+        boolean keyed = exchange.getProperty(IdempotencyKeys.KEY) != null;
+        Exchange written = keyed ? write(LogEntry.of(message))
+                : writeOrRekey(clearOfHeldUp(message, exchange), exchange);
+        if (written.getException() != null) {
+            throw written.getException();
+        }
+        messages.checkLogged(written, keyed);
+    }
+
+    /** The message under a uuid clear of the partitions seen held up: nobody has seen the one drawn for it yet. */
+    private UserMessage clearOfHeldUp(UserMessage drawn, Exchange exchange) {
+        String uuid = partitions.clearOfHeldUp(drawn.uuid());
+        if (uuid.equals(drawn.uuid())) {
+            return drawn;
+        }
+        UserMessage message = new UserMessage(uuid, drawn.msg());
+        exchange.setProperty(FacadeMessages.MESSAGE, message);
+        return message;
+    }
+
+    private Exchange writeOrRekey(UserMessage message, Exchange exchange) throws Exception {
+        long began = System.nanoTime();
+        Future<Exchange> first = firstWrites.submit(() -> write(LogEntry.of(message)));
+        Exchange written = awaitFor(first, probeAfterNanos);
+        if (written == null) {
+            partitions.probe();
+            written = awaitFor(first, rekeyAfterNanos - probeAfterNanos);
+        }
+        String rekeyed = null;
+        // Written again only once its own partition is seen held up (a write that is merely slow lands soon, and a
+        // list between its landing and the second write's would show it, then no more) and another one is seen
+        // answering (the probes' first round takes a moment).
+        while (written == null
+                && (!partitions.heldUp(message.uuid()) || (rekeyed = partitions.rekeyed(message.uuid())) == null)) {
+            if (System.nanoTime() - began - postDeadlineNanos > 0) {
+                return first.get();
+            }
+            written = awaitFor(first, PROBE_WAIT_NANOS);
+        }
+        if (written != null) {
+            return written;
+        }
+        // Only the second write may be acknowledged from now on: it supersedes the first, which is never listed.
+        LOG.warn("log write of {} held up for {} ms: written again as {} ({} partitions seen answering)",
+                message.uuid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), rekeyed,
+                partitions.responsiveCount());
+        exchange.setProperty(FacadeMessages.MESSAGE, new UserMessage(rekeyed, message.msg()));
+        // No further attempts of the first write: whether it lands or not, it is never listed.
+        first.cancel(true);
+        return write(new LogEntry(rekeyed, message.msg(), message.uuid()));
+    }
+
+    private Exchange write(LogEntry entry) {
+        return producer.send("direct:logging-store", exchange -> exchange.getIn().setBody(entry));
+    }
+
+    private static Exchange awaitFor(Future<Exchange> write, long nanos) throws Exception {
+        try {
+            return write.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException stillUnderWay) {
+            return null;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.dsd.messaging.messages;
+
+import java.net.UnknownHostException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.hazelcast.config.IndexConfig;
+import com.hazelcast.config.IndexType;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import org.apache.camel.ExchangeProperty;
+import org.dsd.messaging.cluster.TimeOrderedList;
+import org.dsd.messaging.cluster.UnknownCursorException;
+import org.dsd.messaging.http.ListPage;
+import org.dsd.messaging.model.ConsumedMessage;
+import org.dsd.messaging.model.UserMessage;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which instance consumed which message, kept in a cluster map keyed by uuid. The first delivery of a message
+ * records it; any later one (a duplicate offer, a redelivery after a consumer died before its queue
+ * transaction committed) finds the record and is dropped. So each message is listed by exactly one instance,
+ * and an instance restarted under the same id still lists what it consumed.
+ */
+@Component
+@EnableConfigurationProperties(MessagesProperties.class)
+public class ConsumedMessages {
+
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, ConsumedMessage> consumed;
+    private final String instanceId;
+    private final AtomicLong lastArrival = new AtomicLong();
+    private final TimeOrderedList<ConsumedMessage> list;
+
+    public ConsumedMessages(HazelcastInstance hazelcast, MessagesProperties properties,
+                            @Value("${server.address:}") String serverAddress,
+                            @Value("${server.port:8080}") int serverPort)
+            throws UnknownHostException {
+        this.hazelcast = hazelcast;
+        this.consumed = hazelcast.getMap(properties.consumedMapName());
+        this.instanceId = properties.instanceId(serverAddress, serverPort);
+        // Sorted by consumer, then arrival: a list's queries fix the consumer and read a range of arrival times.
+        this.list = new TimeOrderedList<>(consumed,
+                new IndexConfig(IndexType.SORTED, ConsumedMessage.CONSUMER, ConsumedMessage.ARRIVAL),
+                Predicates.equal(ConsumedMessage.CONSUMER, instanceId),
+                properties.readWindow(), this::latestArrival);
+    }
+
+    /** Records the message as consumed here unless an earlier delivery did: true when this delivery counts. */
+    public boolean record(UserMessage message) {
+        ConsumedMessage mine = new ConsumedMessage(message.uuid(), message.msg(), instanceId, nextArrival());
+        ConsumedMessage first = consumed.putIfAbsent(message.uuid(), mine);
+        // Hazelcast retries a write whose member died before answering; the retry finds the first attempt's
+        // entry, which is still this delivery's.
+        return first == null || first.equals(mine);
+    }
+
+    /** A page of what this instance consumed, in arrival order; its members sort and cut it. */
+    public List<ConsumedMessage> page(@ExchangeProperty(ListPage.PROPERTY) ListPage page) {
+        ConsumedMessage cursor = null;
+        if (page.after() != null) {
+            cursor = consumed.get(page.after());
+            if (cursor == null || !cursor.consumer().equals(instanceId)) {
+                throw new UnknownCursorException("after: this instance consumed no message with the uuid '" + page.after() + "'");
+            }
+        }
+        // Listed as they are recorded (JSON leaves out the consumer and the arrival), not copied first.
+        return list.page(cursor, page.limit());
+    }
+
+    /**
+     * Everything this instance consumed, in arrival order, read a window of {@code app.messages.read-window} messages
+     * at a time while the answer goes out (as the logging list is): first the arrival time of each, then the windows.
+     */
+    public Iterator<ConsumedMessage> wholeList() {
+        return list.read(list.times());
+    }
+
+    /** Cluster time in microseconds, never repeating: a restarted instance continues past its last values. */
+    private long nextArrival() {
+        return lastArrival.accumulateAndGet(clockMicros(), (last, clock) -> Math.max(last + 1, clock));
+    }
+
+    /** Now in arrival time, at or past every arrival this instance recorded: where a page's range stops widening. */
+    private long latestArrival() {
+        return Math.max(lastArrival.get(), clockMicros());
+    }
+
+    private long clockMicros() {
+        return TimeUnit.MILLISECONDS.toMicros(hazelcast.getCluster().getClusterTime());
+    }
+}
