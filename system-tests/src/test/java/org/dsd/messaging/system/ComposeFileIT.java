@@ -112,7 +112,7 @@ class ComposeFileIT {
     @Test
     void theMembersAreConfiguredAsTheMembersTopologyEmbeds() throws Exception {
         Config file;
-        try (InputStream yaml = Files.newInputStream(ROOT.resolve("docker/hazelcast/hazelcast.yaml"))) {
+        try (InputStream yaml = Files.newInputStream(ROOT.resolve("cluster/src/main/resources/" + HazelcastConfigs.MEMBER_FILE))) {
             file = new YamlConfigBuilder(yaml).build();
         }
         Config embedded = HazelcastConfigs.member(new Binder(List.of()).bindOrCreate("app.hazelcast",

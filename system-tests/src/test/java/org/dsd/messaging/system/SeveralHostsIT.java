@@ -19,6 +19,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.impl.connection.tcp.RoutingMode;
 import com.hazelcast.core.HazelcastInstance;
+import org.dsd.messaging.cluster.HazelcastConfigs;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 import org.dsd.messaging.testing.Http.Answer;
@@ -230,14 +231,15 @@ class SeveralHostsIT {
                 .isEqualTo(Http.uuids(Http.get(messages1 + "/messages").json()));
     }
 
-    /** A data member as the member image runs it: its jar, this project's jar and configuration, its variables. */
+    /** A data member as the member image runs it: its jar, our model and cluster jars, configuration, variables. */
     private void startMember(NetworkHosts hosts, String member, Map<String, Map<String, Object>> services) {
         Path root = ComposeProject.ROOT;
-        String classpath = jarOf(HazelcastInstance.class) + File.pathSeparator
-                + root.resolve("routes/target/routes-" + VERSION + "-hazelcast-member.jar");
+        String classpath = String.join(File.pathSeparator, jarOf(HazelcastInstance.class),
+                root.resolve("model/target/model-" + VERSION + ".jar").toString(),
+                root.resolve("cluster/target/cluster-" + VERSION + ".jar").toString());
         start(hosts, member, List.of(LocalTopology.javaBinary(), "-Xmx128m", "-Djava.net.preferIPv4Stack=true",
                 "-cp", classpath,
-                "-Dhazelcast.config=" + root.resolve("docker/hazelcast/hazelcast.yaml"),
+                "-Dhazelcast.config=" + root.resolve("cluster/src/main/resources/" + HazelcastConfigs.MEMBER_FILE),
                 "com.hazelcast.core.server.HazelcastMemberStarter"),
                 ComposeProject.environment(services.get(member)));
     }
