@@ -354,7 +354,7 @@ class ComposeFileIT {
 
     private static List<Path> matching(Path context, String source) throws Exception {
         var matcher = FileSystems.getDefault().getPathMatcher("glob:" + source);
-        try (Stream<Path> files = Files.walk(context, 4)) {
+        try (Stream<Path> files = Files.walk(context, 6)) {
             return files.filter(file -> !file.startsWith(context.resolve(".git")))
                     .filter(file -> matcher.matches(context.relativize(file))).toList();
         }
