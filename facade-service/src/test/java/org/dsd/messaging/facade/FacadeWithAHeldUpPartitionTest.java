@@ -58,10 +58,11 @@ class FacadeWithAHeldUpPartitionTest {
     void aPostHeldUpOnItsPartitionIsAnsweredUnderAnotherUuidAndListedOnce() {
         HazelcastInstance member = CLUSTER.member(0);
         IMap<String, StoredMessage> stored = member.getMap("messages");
+        String facade = "http://127.0.0.1:" + port + "/facade";
         Map<String, String> acknowledged = new HashMap<>();
         // A cold facade's first POST can be slow enough to start the partition probes (for 10 s), which would find
         // the hold before any POST meets it: the later ones then never need writing again. Warm up; let them end.
-        Answer warmUp = Http.post("http://127.0.0.1:" + port + "/facade", "text/plain", "warm-up");
+        Answer warmUp = Http.post(facade, "text/plain", "warm-up");
         assertThat(warmUp.status()).as(warmUp.body()).isEqualTo(201);
         acknowledged.put(warmUp.json().at("/message/uuid").asText(), "warm-up");
         Await.pause(Duration.ofSeconds(11));
@@ -72,7 +73,7 @@ class FacadeWithAHeldUpPartitionTest {
         long heldUntil = System.nanoTime() + HELD_UP.minusSeconds(4).toNanos();
         for (int i = 0; clearOfIt < 5 && System.nanoTime() - heldUntil < 0; i++) {
             long began = System.nanoTime();
-            Answer answer = Http.post("http://127.0.0.1:" + port + "/facade", "text/plain", "held up " + i);
+            Answer answer = Http.post(facade, "text/plain", "held up " + i);
             Duration took = Duration.ofNanos(System.nanoTime() - began);
 
             assertThat(answer.status()).as(answer.body()).isEqualTo(201);

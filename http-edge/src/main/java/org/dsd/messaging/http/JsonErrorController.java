@@ -56,7 +56,7 @@ public class JsonErrorController implements ErrorController {
         }
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(JsonReplies.errorBody(reason(status, request, response)));
+                .body(JsonReplies.errorBody(reason(status, uri, request, response)));
     }
 
     /** Whether the REST DSL declares a path for a method (for any method when null): one served while routes run. */
@@ -74,8 +74,8 @@ public class JsonErrorController implements ErrorController {
         return Pattern.compile(Pattern.quote(path).replaceAll("\\{[^/}]+}", "\\\\E[^/]+\\\\Q"));
     }
 
-    private static String reason(HttpStatus status, HttpServletRequest request, HttpServletResponse response) {
-        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+    private static String reason(HttpStatus status, Object uri, HttpServletRequest request,
+                                 HttpServletResponse response) {
         return switch (status) {
             case NOT_FOUND -> "No such path: " + uri;
             case METHOD_NOT_ALLOWED -> "Method not allowed on " + uri;
