@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +32,18 @@ import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.Http;
 
 /**
- * The seed topology as real processes: {@code java -jar} of the built app jars on free loopback ports, on a
- * cluster name and Hazelcast ports of its own. Every process it started is killed on {@link #close()}, and
- * by a shutdown hook if the test JVM exits first.
+ * The seed topology as real processes, each started by {@code ./topology run} from the built app jars (the
+ * launcher users run, with its app copies and class sharing archives), on free loopback ports, a cluster name and
+ * Hazelcast ports of its own. Every process it started is killed on {@link #close()}, and by a shutdown hook if
+ * the test JVM exits first.
  */
 final class LocalTopology implements AutoCloseable {
 
     private static final Path ROOT = Path.of(System.getProperty("topology.root", ".."));
     private static final String VERSION = System.getProperty("topology.version", "1.0.0-SNAPSHOT");
     static final Path LOGS = Path.of(System.getProperty("topology.logs", "target/topology-logs"));
+    /** {@code ./topology}'s directory for pid files and app copies (with their class sharing archives). */
+    private static final Path RUN = Path.of(System.getProperty("topology.run", "target/topology-run"));
     private static final int FIRST_MEMBER_PORT = Integer.getInteger("topology.memberPort", 5761);
     private static final Random RANDOM = new Random();
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
@@ -102,14 +106,11 @@ final class LocalTopology implements AutoCloseable {
             return process != null && process.isAlive();
         }
 
+        /** Through {@code ./topology run}, as {@code ./topology start} runs every instance: its process is the JVM. */
         @Override
         public void start() {
-            List<String> command = new ArrayList<>(List.of(
-                    javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-            command.addAll(AppCopies.javaArguments(this,
-                    appJar(app)));
-            command.addAll(List.of(
-                    "--server.port=" + port,
+            List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("topology").toString(), "run",
+                    name(),
                     "--app.hazelcast.cluster-name=" + clusterName,
                     "--app.hazelcast.members=" + memberAddresses()));
             if (memberPort > 0) {
@@ -122,12 +123,26 @@ final class LocalTopology implements AutoCloseable {
                 File log = log().toFile();
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-                builder.environment().put("SPRING_SECURITY_USER_NAME", "user");
-                builder.environment().put("SPRING_SECURITY_USER_PASSWORD", managementPassword);
+                Map<String, String> environment = builder.environment();
+                environment.remove("APP_ARGS");
+                // C1 only: six JVMs beside the test's own and its load on two cores spend less on compiling.
+                environment.put("JAVA_OPTS", "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+                environment.put("TOPOLOGY_RUN", RUN.toAbsolutePath().toString());
+                environment.put("TOPOLOGY_APP_JAR", appJar(app).toAbsolutePath().toString());
+                environment.put("PATH", Path.of(javaBinary()).getParent() + File.pathSeparator
+                        + environment.getOrDefault("PATH", ""));
+                environment.put("SPRING_SECURITY_USER_NAME", "user");
+                environment.put("SPRING_SECURITY_USER_PASSWORD", managementPassword);
                 process = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** Whether it records its app's class sharing archive, which it writes as it exits after SIGTERM. */
+        boolean isRecordingArchive() {
+            return isAlive() && process.info().arguments().stream().flatMap(Arrays::stream)
+                    .anyMatch(argument -> argument.startsWith("-XX:ArchiveClassesAtExit="));
         }
 
         /** SIGTERM: the app shuts down gracefully; a member hands its partitions over first. */
@@ -420,7 +435,7 @@ final class LocalTopology implements AutoCloseable {
 
     /** Those that record a class sharing archive write it as they exit, so they get SIGTERM and time for it. */
     private void stopArchiveRecorders() {
-        List<Instance> recorders = instances.stream().filter(AppCopies::isRecording).toList();
+        List<Instance> recorders = instances.stream().filter(Instance::isRecordingArchive).toList();
         for (Instance recorder : recorders) {
             recorder.resume();
             recorder.process.destroy();
