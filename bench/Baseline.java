@@ -3,9 +3,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +22,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.transaction.TransactionContext;
 import com.hazelcast.transaction.TransactionalQueue;
+import org.dsd.messaging.cluster.StoreIfAbsent;
+import org.dsd.messaging.model.StoredMessage;
 
 /**
  * The benchmark's Hazelcast side, run by bench/run.sh as a single-file program (java -cp hazelcast.jar Baseline.java):
@@ -28,6 +36,10 @@ import com.hazelcast.transaction.TransactionalQueue;
  *                         of up to 50 items, as the messages instances do, and record each item in a map with
  *                         putIfAbsent before they commit; prints what raw does, then the CPU per message of the
  *                         processes named in BENCH_PIDS plus this one's own (user + system, from /proc)
+ *   batched CLIENTS SECONDS  as path, with the map writes batched the way the services batch them: the writes that
+ *                         arrive while two batches are under way go together in the next one, whose writes are all
+ *                         under way at once (the logging instances' put-if-absent entry processor, which waits for
+ *                         its backup); the classpath needs the project's cluster and model jars
  *   watch DONE-FILE       the depth of the services' queue: sampled every 100 ms until DONE-FILE exists (the load
  *                         ended), then until it is empty; prints the peak depth and how long it took to empty
  *
@@ -44,8 +56,8 @@ public class Baseline {
         try {
             if (args[0].equals("raw")) {
                 raw(client, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-            } else if (args[0].equals("path")) {
-                path(config, client, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            } else if (args[0].equals("path") || args[0].equals("batched")) {
+                path(config, client, args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             } else {
                 watch(client.getQueue("messages"), Path.of(args[1]));
             }
@@ -66,11 +78,11 @@ public class Baseline {
         queue.destroy();
     }
 
-    private static void path(ClientConfig config, HazelcastInstance client, int clients, int seconds)
+    private static void path(ClientConfig config, HazelcastInstance client, String mode, int clients, int seconds)
             throws Exception {
-        String name = "bench-path-" + UUID.randomUUID();
-        IMap<String, String> map = client.getMap(name);
+        String name = "bench-" + mode + "-" + UUID.randomUUID();
         IQueue<String> queue = client.getQueue(name);
+        MapWrite map = mode.equals("path") ? new PutIfAbsent(client.getMap(name)) : new Batches(client.getMap(name));
         List<HazelcastInstance> consumers = new ArrayList<>();
         List<Thread> consuming = new ArrayList<>();
         Backlog backlog = new Backlog(new AtomicLong(), new AtomicLong());
@@ -85,14 +97,14 @@ public class Baseline {
         long cpuBefore = cpuTicks();
         String[] measured = pairs(map, queue, clients, seconds, backlog);
         long cpuTicks = cpuTicks() - cpuBefore;
-        System.out.printf("path %d %s %s %s %s %.2f%n", clients, measured[0], measured[1], measured[2], measured[3],
+        System.out.printf("%s %d %s %s %s %s %.2f%n", mode, clients, measured[0], measured[1], measured[2], measured[3],
                 cpuTicks * 1000.0 / ticksPerSecond() / Long.parseLong(measured[4]));
         for (Thread thread : consuming) {
             thread.interrupt();
             thread.join();
         }
         consumers.forEach(HazelcastInstance::shutdown);
-        map.destroy();
+        client.getMap(name).destroy();
         queue.destroy();
         client.getMap(name + "-consumed").destroy();
     }
@@ -169,6 +181,11 @@ public class Baseline {
      */
     private static String[] pairs(IMap<String, String> map, IQueue<String> queue, int clients, int seconds,
                                   Backlog backlog) throws InterruptedException {
+        return pairs(new PutIfAbsent(map), queue, clients, seconds, backlog);
+    }
+
+    private static String[] pairs(MapWrite map, IQueue<String> queue, int clients, int seconds,
+                                  Backlog backlog) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicLong pairs = new AtomicLong();
         AtomicLong refused = new AtomicLong();
@@ -187,7 +204,7 @@ public class Baseline {
                             backlog.awaitRoom();
                         }
                         long start = System.nanoTime();
-                        map.putIfAbsent(uuid, json);
+                        map.write(uuid, "benchmark message " + n);
                         if (!queue.offer(json)) {
                             refused.incrementAndGet();
                         } else if (backlog != null) {
@@ -209,6 +226,90 @@ public class Baseline {
                 String.format("%.2f", all[all.length / 2] / 1e6),
                 String.format("%.2f", all[(int) (all.length * 0.99)] / 1e6), String.valueOf(refused.get()),
                 String.valueOf(pairs.get())};
+    }
+
+    /** A message's map write, as one client thread makes it and waits for it. */
+    private interface MapWrite {
+        void write(String uuid, String msg) throws InterruptedException;
+    }
+
+    private record PutIfAbsent(IMap<String, String> map) implements MapWrite {
+        @Override
+        public void write(String uuid, String msg) {
+            map.putIfAbsent(uuid, "{\"uuid\":\"" + uuid + "\",\"msg\":\"" + msg + "\"}");
+        }
+    }
+
+    /** The logging side of group commit: at most two batches under way; the writes meanwhile wait for the next. */
+    private static final class Batches implements MapWrite {
+        private final IMap<String, StoredMessage> map;
+        private final ExecutorService senders = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        });
+        private final Queue<Waiting> waiting = new ArrayDeque<>();
+        private int underWay;
+
+        private record Waiting(StoredMessage message, CompletableFuture<Void> done) {
+        }
+
+        Batches(IMap<String, StoredMessage> map) {
+            this.map = map;
+        }
+
+        @Override
+        public void write(String uuid, String msg) throws InterruptedException {
+            Waiting write = new Waiting(new StoredMessage(uuid, msg, System.currentTimeMillis()),
+                    new CompletableFuture<>());
+            List<Waiting> batch;
+            synchronized (this) {
+                waiting.add(write);
+                batch = next();
+            }
+            if (batch != null) {
+                senders.execute(() -> send(batch));
+            }
+            try {
+                write.done().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        private List<Waiting> next() {
+            if (waiting.isEmpty() || underWay >= 2) {
+                return null;
+            }
+            underWay++;
+            List<Waiting> batch = new ArrayList<>();
+            while (!waiting.isEmpty() && batch.size() < 64) {
+                batch.add(waiting.poll());
+            }
+            return batch;
+        }
+
+        private void send(List<Waiting> batch) {
+            for (List<Waiting> next = batch; next != null; ) {
+                List<CompletableFuture<StoreIfAbsent>> writes = next.stream().map(write -> map
+                        .submitToKey(write.message().uuid(), StoreIfAbsent.of(write.message())).toCompletableFuture())
+                        .toList();
+                for (int i = 0; i < next.size(); i++) {
+                    CompletableFuture<Void> done = next.get(i).done();
+                    writes.get(i).whenComplete((previous, failed) -> {
+                        if (failed != null) {
+                            done.completeExceptionally(failed);
+                        }
+                    });
+                }
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).exceptionally(failed -> null).join();
+                next.forEach(write -> write.done().complete(null));
+                synchronized (this) {
+                    underWay--;
+                    next = next();
+                }
+            }
+        }
     }
 
     private static void watch(IQueue<String> queue, Path loadDone) throws InterruptedException {

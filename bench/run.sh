@@ -7,7 +7,9 @@
 #   3. the raw baselines in the same run (bench/Baseline.java): a Hazelcast client doing one map write plus one
 #      queue offer per message from 8 threads, and the ratio of the two rates; then the data operations of the
 #      whole guaranteed path (the same, consumed by two transacted consumers that record each message), and the
-#      CPU per message for it (the six apps and the client), beside the apps' CPU per POST
+#      CPU per message for it (the six apps and the client), beside the apps' CPU per POST; then the same with the
+#      map writes batched the way the services batch them (the batched floor); and the ratios the targets are
+#      set in: the POST rate to each floor's, CPU per POST to the floor's, p99 to p50
 #   4. GET /logging and GET /facade (median of 3) with 10,000 and 100,000 messages stored (filled through
 #      POST /logging, the fast way in), and the peak heap of each app meanwhile; then a walk of the whole
 #      /logging list in pages of 1,000, following the Link headers
@@ -36,13 +38,12 @@ fi
 mkdir -p "$WORK"
 rm -f "$WORK"/heap-* "$WORK/load-done"
 
-# The Hazelcast client jar that bench/Baseline.java runs with: the one inside the facade's Spring Boot jar.
-HAZELCAST_JAR="$(ls "$WORK"/hazelcast-*.jar 2>/dev/null | head -n 1 || true)"
-if [[ -z "$HAZELCAST_JAR" ]]; then
-  unzip -q -j -o "$ROOT"/facade-app/target/facade-app-*.jar 'BOOT-INF/lib/hazelcast-[0-9]*.jar' -d "$WORK"
-  HAZELCAST_JAR="$(ls "$WORK"/hazelcast-*.jar | head -n 1)"
-fi
-baseline() { java -cp "$HAZELCAST_JAR" "$HERE/Baseline.java" "$@" 2>/dev/null | grep -E '^(raw|path|watch) '; }
+# What bench/Baseline.java runs with, from inside the facade's Spring Boot jar: the Hazelcast client, and the
+# project's model and cluster jars (the batched floor writes with the logging instances' entry processor).
+rm -rf "$WORK/lib"
+unzip -q -j -o "$ROOT"/facade-app/target/facade-app-*.jar 'BOOT-INF/lib/hazelcast-[0-9]*.jar' \
+  'BOOT-INF/lib/model-*.jar' 'BOOT-INF/lib/cluster-*.jar' 'BOOT-INF/lib/jackson-annotations-*.jar' -d "$WORK/lib"
+baseline() { java -cp "$WORK/lib/*" "$HERE/Baseline.java" "$@" 2>/dev/null | grep -E '^(raw|path|batched|watch) '; }
 
 pid_of() { cat "$RUN/$1.pid"; }
 # Used heap in MiB (survivors, eden and old generation, as jstat reports them).
@@ -118,6 +119,7 @@ read -r _ _ raw_rate raw_p50 raw_p99 raw_refused <<< "$(baseline raw 8 5)"
 # The path's CPU per message counts the six apps' CPU too.
 app_pids="$(for app in "${APPS[@]}"; do pid_of "$app"; done)"
 read -r _ _ path_rate path_p50 path_p99 _ path_cpu <<< "$(BENCH_PIDS="$app_pids" baseline path 8 10)"
+read -r _ _ batched_rate batched_p50 batched_p99 _ batched_cpu <<< "$(BENCH_PIDS="$app_pids" baseline batched 8 10)"
 
 echo "== GET with 10,000 and 100,000 messages stored (filling the map through POST /logging)"
 gets=()
@@ -142,7 +144,15 @@ printf '| %-34s | %-62s |\n' "queue: peak depth, empty after" "8 clients: $peak8
 printf '| %-34s | %-62s |\n' "raw map write + queue offer, 8 thr" "$raw_rate pairs/s, p50 ${raw_p50}ms, p99 ${raw_p99}ms"
 printf '| %-34s | %-62s |\n' "raw / POST at 8 clients" "$(awk -v r="$raw_rate" -v p="$rate8" 'BEGIN { printf "%.0fx", r / p }')"
 printf '| %-34s | %-62s |\n' "data operations of a POST, 8 thr" "$path_rate msg/s consumed, p50 ${path_p50}ms, p99 ${path_p99}ms"
-printf '| %-34s | %-62s |\n' "CPU per message" "POST at 8 clients ${cpu8} ms (the apps); data operations ${path_cpu} ms (and the client)"
+printf '| %-34s | %-62s |\n' "the same, map writes batched, 8 thr" "$batched_rate msg/s consumed, p50 ${batched_p50}ms, p99 ${batched_p99}ms"
+printf '| %-34s | %-62s |\n' "CPU per message" "POST at 8 clients ${cpu8} ms (the apps); data operations ${path_cpu} ms, batched ${batched_cpu} ms (and the client)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# wrk's latencies (850.00us, 14.60ms, 1.02s) in ms.
+ms() { awk -v t="$1" 'BEGIN { f = t + 0; if (t ~ /us$/) f /= 1000; else if (t !~ /ms$/) f *= 1000; print f }'; }
+printf '| %-34s | %-62s |\n' "POST rate / unbatched floor" "8 clients $(ratio "$rate8" "$path_rate"), 32 clients $(ratio "$rate32" "$path_rate")"
+printf '| %-34s | %-62s |\n' "POST rate / batched floor" "8 clients $(ratio "$rate8" "$batched_rate"), 32 clients $(ratio "$rate32" "$batched_rate")"
+printf '| %-34s | %-62s |\n' "CPU per POST / floor's per message" "unbatched $(ratio "$cpu8" "$path_cpu"), batched $(ratio "$cpu8" "$batched_cpu")"
+printf '| %-34s | %-62s |\n' "p99 / p50" "8 clients $(ratio "$(ms "$p99_8")" "$(ms "$p50_8")"), 32 clients $(ratio "$(ms "$p99_32")" "$(ms "$p50_32")")"
 for row in "${gets[@]}"; do
   read -r stored logging facade <<< "$row"
   printf '| %-34s | %-62s |\n' "GET, $stored messages" "/logging ${logging}s, /facade ${facade}s"

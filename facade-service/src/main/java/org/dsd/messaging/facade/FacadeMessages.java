@@ -33,16 +33,15 @@ public class FacadeMessages {
      * {@code Idempotency-Key}; otherwise it, and any other 4xx, is a bug between the services (502), since the
      * facade makes the uuids.
      */
-    public void checkLogged(Exchange written, boolean keyed) throws IOException {
-        int status = written.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+    public void checkLogged(LogAnswer written, boolean keyed) {
+        int status = written.status();
         if (status == 200 || status == 201) {
             return;
         }
         if (status == 409 && keyed) {
             throw new ApiError(422, IdempotencyKeys.HEADER + " was already used with another message");
         }
-        JsonNode answer = json.readTree(written.getMessage().getBody(byte[].class));
-        throw new ApiError(502, "logging-service refused the message with " + status + ": " + answer);
+        throw new ApiError(502, "logging-service refused the message with " + status + ": " + written.detail());
     }
 
     /** The query that asks a logging instance for the page the client asked for; none for the whole list. */

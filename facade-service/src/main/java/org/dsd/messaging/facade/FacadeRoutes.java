@@ -94,17 +94,10 @@ public class FacadeRoutes extends RouteBuilder {
                 .bean(messages, "answerPosted");
 
         // Sub-routes have no error handler of their own: the calling route's one answers the client.
-        // Called by LogWrite with a LogEntry, twice when the first write is held up.
-        from("direct:logging-store").routeId("logging-store").errorHandler(noErrorHandler())
-                .marshal().json()
-                .removeHeaders("*")
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
-                // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
-                // The store is idempotent by uuid, so a slow instance's POST is hedged on another one.
-                .loadBalance(failover(ServiceDirectory.LOGGING, Attempts.hedged(services.postDeadline(),
-                        services.hedgeAfter())))
-                    .toD(onEachInstance("/logging", "POST", "200-499"))
-                .end();
+        // Called by LogBatches with a batch of LogEntries, and with one alone (a write held up in its batch, or
+        // written again under another uuid).
+        storeOnLogging("direct:logging-store-batch", "logging-store-batch", "/logging/batch");
+        storeOnLogging("direct:logging-store", "logging-store", "/logging");
 
         // Run by QueueHandOff beside the POST. The queue client retries by itself (Hazelcast redo, Kafka retries);
         // an offer that still fails (cut off by a dying member: indeterminate state) is tried again for a while.
@@ -133,6 +126,19 @@ public class FacadeRoutes extends RouteBuilder {
         // so its list is only cut to the same length (walk one with GET /messages?limit=&after=).
         listFrom(ServiceDirectory.LOGGING, "direct:logging-list-remote", "/logging", "loggingQuery");
         listFrom(ServiceDirectory.MESSAGES, "direct:messages-list-remote", "/messages", "messagesQuery");
+    }
+
+    private void storeOnLogging(String from, String routeId, String path) {
+        from(from).routeId(routeId).errorHandler(noErrorHandler())
+                .marshal().json()
+                .removeHeaders("*")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json; charset=UTF-8"))
+                // 4xx comes back as an answer (the message itself is at fault): only 5xx and I/O errors fail over.
+                // The store is idempotent by uuid, so a slow instance's POST is hedged on another one.
+                .loadBalance(failover(ServiceDirectory.LOGGING, Attempts.hedged(services.postDeadline(),
+                        services.hedgeAfter())))
+                    .toD(onEachInstance(path, "POST", "200-499"))
+                .end();
     }
 
     private RandomFailoverLoadBalancer failover(String service, Attempts attempts) {

@@ -1,14 +1,12 @@
 package org.dsd.messaging.facade;
 
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.ProducerTemplate;
 import org.dsd.messaging.model.LogEntry;
 import org.dsd.messaging.model.UserMessage;
 import org.slf4j.Logger;
@@ -16,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs the message of a POST through the {@code logging-store} route, and writes it again under another uuid when
+ * Logs the message of a POST with the next batch ({@link LogBatches}), and writes it again under another uuid when
  * the first write is held up: a frozen member holds every write to the partitions it owns or backs up until the
  * cluster drops it (seconds), whichever logging instance makes the write, so hedging on another instance does not
  * help there. After {@code app.facade.hedge-after} the facade starts finding which partitions answer
@@ -34,24 +32,21 @@ public class LogWrite {
     /** How often a held-up write looks again for a partition that answers. */
     private static final long PROBE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final ProducerTemplate producer;
+    private final LogBatches batches;
     private final ResponsivePartitions partitions;
     private final FacadeMessages messages;
     private final long probeAfterNanos;
     private final long rekeyAfterNanos;
     private final long postDeadlineNanos;
-    private final ExecutorService firstWrites;
 
-    public LogWrite(ProducerTemplate producer, ResponsivePartitions partitions, FacadeMessages messages,
+    public LogWrite(LogBatches batches, ResponsivePartitions partitions, FacadeMessages messages,
                     FacadeProperties properties) {
-        this.producer = producer;
+        this.batches = batches;
         this.partitions = partitions;
         this.messages = messages;
         this.probeAfterNanos = properties.hedgeAfter().toNanos();
         this.rekeyAfterNanos = Math.max(properties.rekeyAfter().toNanos(), probeAfterNanos);
         this.postDeadlineNanos = properties.postDeadline().toNanos();
-        this.firstWrites = producer.getCamelContext().getExecutorServiceManager()
-                .newCachedThreadPool(this, "log-write");
     }
 
     /**
@@ -62,11 +57,8 @@ public class LogWrite {
     public void store(@ExchangeProperty(FacadeMessages.MESSAGE) UserMessage message, Exchange exchange)
             throws Exception {
         boolean keyed = exchange.getProperty(IdempotencyKeys.KEY) != null;
-        Exchange written = keyed ? write(LogEntry.of(message))
+        LogAnswer written = keyed ? awaitFor(batches.write(LogEntry.of(message)), Long.MAX_VALUE)
                 : writeOrRekey(clearOfHeldUp(message, exchange), exchange);
-        if (written.getException() != null) {
-            throw written.getException();
-        }
         messages.checkLogged(written, keyed);
     }
 
@@ -81,10 +73,10 @@ public class LogWrite {
         return message;
     }
 
-    private Exchange writeOrRekey(UserMessage message, Exchange exchange) throws Exception {
+    private LogAnswer writeOrRekey(UserMessage message, Exchange exchange) throws Exception {
         long began = System.nanoTime();
-        Future<Exchange> first = firstWrites.submit(() -> write(LogEntry.of(message)));
-        Exchange written = awaitFor(first, probeAfterNanos);
+        Future<LogAnswer> first = batches.write(LogEntry.of(message));
+        LogAnswer written = awaitFor(first, probeAfterNanos);
         if (written == null) {
             partitions.probe();
             written = awaitFor(first, rekeyAfterNanos - probeAfterNanos);
@@ -96,7 +88,7 @@ public class LogWrite {
         while (written == null
                 && (!partitions.heldUp(message.uuid()) || (rekeyed = partitions.rekeyed(message.uuid())) == null)) {
             if (System.nanoTime() - began - postDeadlineNanos > 0) {
-                return first.get();
+                return awaitFor(first, Long.MAX_VALUE);
             }
             written = awaitFor(first, PROBE_WAIT_NANOS);
         }
@@ -108,16 +100,14 @@ public class LogWrite {
                 message.uuid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), rekeyed,
                 partitions.responsiveCount());
         exchange.setProperty(FacadeMessages.MESSAGE, new UserMessage(rekeyed, message.msg()));
-        // No further attempts of the first write: whether it lands or not, it is never listed.
+        // No further attempts of the first write (a batch not yet sent leaves it out): whether it lands or not, it is
+        // never listed.
         first.cancel(true);
-        return write(new LogEntry(rekeyed, message.msg(), message.uuid()));
+        return batches.writeAlone(new LogEntry(rekeyed, message.msg(), message.uuid()));
     }
 
-    private Exchange write(LogEntry entry) {
-        return producer.send("direct:logging-store", exchange -> exchange.getIn().setBody(entry));
-    }
-
-    private static Exchange awaitFor(Future<Exchange> write, long nanos) throws Exception {
+    /** The answer, or null if it has not come within {@code nanos}; the write's failure is thrown. */
+    private static LogAnswer awaitFor(Future<LogAnswer> write, long nanos) throws Exception {
         try {
             return write.get(nanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException stillUnderWay) {

@@ -6,14 +6,19 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.dsd.messaging.testing.Await;
 import org.dsd.messaging.testing.HazelcastTestCluster;
@@ -22,6 +27,7 @@ import org.dsd.messaging.testing.Http.Answer;
 import org.dsd.messaging.testservices.FreePort;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,9 +36,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The facade routes as many requests at once as clients send, each on the thread that received it: a logging
- * instance that answers only once twelve POSTs wait on it gets all twelve. (Camel's own engine routed at most eight
- * at once, on Spring's task executor, and queued the others behind them.)
+ * The facade routes as many requests at once as clients send, each on the thread that received it, and their log
+ * writes share the trip to logging: while the two batches under way are held up, the other ten POSTs' writes wait
+ * together and go as one batch once a slot is free. (Camel's own engine routed at most eight at once, on Spring's
+ * task executor, and queued the others behind them: their writes would come in two batches.)
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -40,12 +47,14 @@ class FacadeConcurrencyTest {
 
     private static final int CLIENTS = 12;
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(1);
-    private static final CountDownLatch ALL_WAITING = new CountDownLatch(CLIENTS);
+    private static final CountDownLatch RELEASE = new CountDownLatch(1);
+    /** How many writes each batch held, as the stand-in logging instance received them. */
+    private static final List<Integer> BATCHES = new CopyOnWriteArrayList<>();
     private static final ExecutorService LOGGING_THREADS = Executors.newCachedThreadPool();
-    private static final HttpServer LOGGING = logsOnceAllClientsWait();
+    private static final HttpServer LOGGING = logsTheFirstBatchesOnceReleased();
 
     @DynamicPropertySource
-    static void pointAtTheWaitingLoggingInstance(DynamicPropertyRegistry registry) {
+    static void pointAtTheHeldUpLoggingInstance(DynamicPropertyRegistry registry) {
         CLUSTER.join(registry, "client");
         registry.add("app.discovery", () -> "static");
         registry.add("app.facade.logging-urls", () -> "http://127.0.0.1:" + LOGGING.getAddress().getPort());
@@ -62,8 +71,11 @@ class FacadeConcurrencyTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    MeterRegistry metrics;
+
     @Test
-    void twelvePostsAreRoutedAtOnce() throws Exception {
+    void twelvePostsAreRoutedAtOnceAndTheirWritesWaitingTogetherGoAsOneBatch() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
             List<Future<Answer>> posts = IntStream.range(0, CLIENTS)
@@ -71,36 +83,52 @@ class FacadeConcurrencyTest {
                             "text/plain", "message " + i)))
                     .toList();
 
-            assertThat(ALL_WAITING.await(8, TimeUnit.SECONDS))
-                    .as("all twelve POSTs reached the logging instance at the same time").isTrue();
+            Await.until(Duration.ofSeconds(8), "two batches held up and ten writes waiting in the facade",
+                    () -> BATCHES.size() == 2 && metrics.get("facade.log.writes.waiting").gauge().value() == 10);
+            RELEASE.countDown();
             for (Future<Answer> post : posts) {
                 assertThat(post.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
             }
+            assertThat(BATCHES).containsExactly(1, 1, 10);
+            assertThat(metrics.get("facade.log.batch.entries").summary().totalAmount()).isEqualTo(CLIENTS);
             // A POST waits for its offer at most queue-offer-wait: on a busy machine the last ones land after it.
             Await.until(Duration.ofSeconds(10), "every message queued",
                     () -> CLUSTER.member(0).getQueue("messages").size() == CLIENTS);
         } finally {
+            RELEASE.countDown();
             clients.shutdownNow();
         }
     }
 
-    /** Each POST /logging waits until twelve are waiting (at most 9 s, below the facade's timeout), then 201. */
-    private static HttpServer logsOnceAllClientsWait() {
+    /**
+     * POST /logging/batch: the first two batches wait for the release (at most 9 s, below the facade's deadline),
+     * then every entry is answered 201.
+     */
+    private static HttpServer logsTheFirstBatchesOnceReleased() {
+        ObjectMapper json = new ObjectMapper();
+        AtomicInteger received = new AtomicInteger();
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), CLIENTS);
             server.setExecutor(LOGGING_THREADS);
-            server.createContext("/logging", exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                ALL_WAITING.countDown();
-                try {
-                    ALL_WAITING.await(9, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            server.createContext("/logging/batch", exchange -> {
+                JsonNode entries = json.readTree(exchange.getRequestBody());
+                BATCHES.add(entries.size());
+                if (received.incrementAndGet() <= 2) {
+                    try {
+                        RELEASE.await(9, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
-                byte[] answer = "{\"success\":\"Message Was Logged\"}".getBytes(StandardCharsets.UTF_8);
+                StringBuilder answer = new StringBuilder("[");
+                for (JsonNode entry : entries) {
+                    answer.append(answer.length() > 1 ? "," : "").append("{\"uuid\":\"")
+                            .append(entry.get("uuid").asText()).append("\",\"status\":201}");
+                }
+                byte[] body = answer.append(']').toString().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(201, answer.length);
-                exchange.getResponseBody().write(answer);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
                 exchange.close();
             });
             server.start();

@@ -3,7 +3,9 @@ package org.dsd.messaging.http;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,7 +56,34 @@ public class MessageRequestReader {
      * {@code "supersedes"}: the uuid of an earlier write of the same message.
      */
     public LogEntry readLogEntry(Exchange exchange) {
-        JsonNode body = jsonObject(exchange);
+        return logEntry(jsonObject(exchange));
+    }
+
+    /**
+     * POST /logging/batch: a JSON array of 1 to {@value LogEntry#MOST_PER_BATCH} such objects with distinct uuids;
+     * one that is wrong refuses the whole batch.
+     */
+    public List<LogEntry> readLogEntries(Exchange exchange) {
+        JsonNode body = json(exchange);
+        if (!body.isArray() || body.isEmpty() || body.size() > LogEntry.MOST_PER_BATCH) {
+            throw new ApiError(400, "JSON body must be an array of 1 to " + LogEntry.MOST_PER_BATCH + " objects");
+        }
+        List<LogEntry> entries = new ArrayList<>(body.size());
+        Set<String> uuids = new HashSet<>();
+        for (JsonNode element : body) {
+            if (!element.isObject()) {
+                throw new ApiError(400, "Each element of the array must be an object");
+            }
+            LogEntry entry = logEntry(element);
+            if (!uuids.add(entry.uuid())) {
+                throw new ApiError(400, "uuid " + entry.uuid() + " is given twice");
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    private LogEntry logEntry(JsonNode body) {
         String uuid = textField(body, "uuid");
         String msg = textField(body, "msg");
         String supersedes = textField(body, "supersedes");
@@ -85,6 +114,14 @@ public class MessageRequestReader {
     }
 
     private JsonNode jsonObject(Exchange exchange) {
+        JsonNode node = json(exchange);
+        if (!node.isObject()) {
+            throw new ApiError(400, "JSON body must be an object");
+        }
+        return node;
+    }
+
+    private JsonNode json(Exchange exchange) {
         String body = exchange.getIn().getBody(String.class);
         if (isBlank(body)) {
             throw new ApiError(400, "Request body is empty");
@@ -95,8 +132,8 @@ public class MessageRequestReader {
         } catch (JsonProcessingException e) {
             throw new ApiError(400, "Malformed JSON: " + e.getOriginalMessage());
         }
-        if (node == null || !node.isObject()) {
-            throw new ApiError(400, "JSON body must be an object");
+        if (node == null) {
+            throw new ApiError(400, "Request body is empty");
         }
         return node;
     }

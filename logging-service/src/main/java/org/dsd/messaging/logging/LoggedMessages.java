@@ -1,10 +1,17 @@
 package org.dsd.messaging.logging;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -14,6 +21,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import org.apache.camel.ExchangeProperty;
 import org.dsd.messaging.cluster.ClusterUnavailableException;
+import org.dsd.messaging.cluster.StoreIfAbsent;
 import org.dsd.messaging.cluster.SupersededWrites;
 import org.dsd.messaging.cluster.TimeOrderedList;
 import org.dsd.messaging.cluster.UnknownCursorException;
@@ -37,6 +45,7 @@ public class LoggedMessages {
     private final IMap<String, StoredMessage> messages;
     private final TimeOrderedList<StoredMessage> list;
     private final SupersededWrites superseded;
+    private final long batchWaitNanos;
 
     public LoggedMessages(HazelcastInstance hazelcast, LoggingProperties properties) {
         this.hazelcast = hazelcast;
@@ -44,6 +53,7 @@ public class LoggedMessages {
         this.list = new TimeOrderedList<>(messages, new IndexConfig(IndexType.SORTED, StoredMessage.ACCEPTED_AT),
                 null, properties.readWindow(), hazelcast.getCluster()::getClusterTime);
         this.superseded = new SupersededWrites(messages);
+        this.batchWaitNanos = properties.batchWait().toNanos();
     }
 
     /** How many messages the map holds, counted partition by partition on their owners. */
@@ -63,12 +73,71 @@ public class LoggedMessages {
      * succeeds only once its backup is confirmed, and fails (the client retries) otherwise.
      */
     public StoreOutcome store(LogEntry entry) {
-        StoredMessage attempted = new StoredMessage(entry.uuid(), entry.msg(),
-                hazelcast.getCluster().getClusterTime(), entry.supersedes());
-        StoredMessage previous = messages.putIfAbsent(attempted.uuid(), attempted);
-        if (previous != null && previous.msg().equals(attempted.msg())) {
-            messages.set(previous.uuid(), previous);
+        return storeAll(List.of(entry), Long.MAX_VALUE).get(0);
+    }
+
+    /**
+     * Stores every entry as {@link #store} does, all under way at once: a batch costs one thread and about one
+     * round trip, not one of each per message. An entry whose write is still under way after
+     * {@code app.logging.batch-wait} (its partition is held up by a frozen member) comes back undecided, so that
+     * the others are answered now; any write that fails fails the batch.
+     */
+    public List<StoreOutcome> storeAll(List<LogEntry> entries) {
+        return storeAll(entries, batchWaitNanos);
+    }
+
+    /**
+     * The writes, then the entries found with the same text written back over themselves, each phase all under way
+     * at once and awaited on this thread: no callbacks, which Hazelcast runs on a new thread each on a machine of
+     * two cores (its default executor is the common pool only with more).
+     */
+    private List<StoreOutcome> storeAll(List<LogEntry> entries, long waitNanos) {
+        long waitUntil = System.nanoTime() + Math.min(waitNanos, Long.MAX_VALUE / 2);
+        List<StoredMessage> attempted = new ArrayList<>(entries.size());
+        List<Future<StoreIfAbsent>> writes = new ArrayList<>(entries.size());
+        for (LogEntry entry : entries) {
+            StoredMessage message = new StoredMessage(entry.uuid(), entry.msg(),
+                    hazelcast.getCluster().getClusterTime(), entry.supersedes());
+            attempted.add(message);
+            writes.add(messages.submitToKey(message.uuid(), StoreIfAbsent.of(message)).toCompletableFuture());
         }
+        List<StoreOutcome> outcomes = new ArrayList<>(entries.size());
+        Map<Integer, Future<Void>> confirmations = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                StoreIfAbsent found = await(writes.get(i), waitUntil);
+                StoredMessage previous = found == null ? null : found.toStoredMessage();
+                outcomes.add(outcome(attempted.get(i), previous));
+                if (previous != null && previous.msg().equals(attempted.get(i).msg())) {
+                    confirmations.put(i, messages.setAsync(previous.uuid(), previous).toCompletableFuture());
+                }
+            } catch (TimeoutException heldUp) {
+                outcomes.add(new StoreOutcome.Undecided(entries.get(i).uuid()));
+            }
+        }
+        for (Map.Entry<Integer, Future<Void>> confirmation : confirmations.entrySet()) {
+            try {
+                await(confirmation.getValue(), waitUntil);
+            } catch (TimeoutException heldUp) {
+                outcomes.set(confirmation.getKey(), new StoreOutcome.Undecided(entries.get(confirmation.getKey()).uuid()));
+            }
+        }
+        return outcomes;
+    }
+
+    /** The map call's result, or its own exception as a blocking call would have thrown it. */
+    private static <T> T await(Future<T> call, long until) throws TimeoutException {
+        try {
+            return call.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException("interrupted while storing: retry");
+        }
+    }
+
+    private static StoreOutcome outcome(StoredMessage attempted, StoredMessage previous) {
         if (previous == null || previous.equals(attempted)) {
             LOG.info("logged {} {}{}", attempted.uuid(), attempted.msg(),
                     attempted.supersedes() == null ? "" : " (replacing the held-up write " + attempted.supersedes() + ")");

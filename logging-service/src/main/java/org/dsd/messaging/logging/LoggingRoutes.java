@@ -1,5 +1,7 @@
 package org.dsd.messaging.logging;
 
+import java.util.List;
+
 import org.apache.camel.builder.RouteBuilder;
 import org.dsd.messaging.cluster.QuorumGuard;
 import org.dsd.messaging.http.ErrorAnswer;
@@ -10,8 +12,10 @@ import org.dsd.messaging.http.MessageRequestReader;
 import org.dsd.messaging.logging.StoreOutcome.AlreadyStored;
 import org.dsd.messaging.logging.StoreOutcome.Stored;
 import org.dsd.messaging.logging.StoreOutcome.Taken;
+import org.dsd.messaging.logging.StoreOutcome.Undecided;
 import org.dsd.messaging.model.LogEntry;
 import org.dsd.messaging.model.LoggedAnswer;
+import org.dsd.messaging.model.LoggedEntry;
 import org.dsd.messaging.model.UserMessage;
 import org.springframework.stereotype.Component;
 
@@ -55,6 +59,17 @@ public class LoggingRoutes extends RouteBuilder {
                     .responseMessage(error(415, "Not JSON"))
                     .responseMessage(error(503, "This instance is cut off from the cluster's majority"))
                     .to("direct:logging-post")
+                .post("/batch").id("logging-post-batch-rest").description("Stores each message of a batch as POST "
+                        + "/logging does, all at once; the facade sends the POSTs that arrive together this way")
+                    .consumes(JSON).produces(JSON).type(LogEntry[].class)
+                    .responseMessage(answer(200, "What became of each message, with the status POST /logging "
+                            + "answers for it alone; 503: still under way, write it alone", LoggedEntry[].class))
+                    .responseMessage(error(400, "Not an array of 1 to " + LogEntry.MOST_PER_BATCH + " entries "
+                            + "with distinct uuids, or an entry POST /logging refuses"))
+                    .responseMessage(error(413, "A message is larger than app.http.max-message-size"))
+                    .responseMessage(error(415, "Not JSON"))
+                    .responseMessage(error(503, "This instance is cut off from the cluster's majority"))
+                    .to("direct:logging-post-batch")
                 .get().id("logging-list-rest").description("Every message, from any instance, in the order logged")
                     .produces(JSON).outType(UserMessage[].class)
                     .param(limitParam("At most this many messages"))
@@ -84,6 +99,14 @@ public class LoggingRoutes extends RouteBuilder {
                                 taken.holder().toUserMessage())))
                 .end();
 
+        from("direct:logging-post-batch").routeId("logging-post-batch").routeConfigurationId(HttpErrorRoutes.ID)
+                .bean(reader, "readLogEntries")
+                .bean(quorum, "ensurePresent")
+                .removeHeaders("*")
+                .bean(loggedMessages, "storeAll").id("map-store-all")
+                .process(replies.reply(200, List.class, outcomes -> outcomes.stream()
+                        .map(outcome -> loggedEntry((StoreOutcome) outcome)).toList()));
+
         // The whole list: bulk reads of the sorted index a window at a time, never a round trip per key. A page
         // (?limit=&after=): the members sort and cut it.
         from("direct:logging-list").routeId("logging-list").routeConfigurationId(HttpErrorRoutes.ID)
@@ -100,5 +123,19 @@ public class LoggingRoutes extends RouteBuilder {
                 // Again after the read: a member frozen in the middle of it may resume cut off.
                 .bean(quorum, "ensurePresent")
                 .process(replies.list("/logging"));
+    }
+
+    /** One entry of a batch's answer: the status POST /logging answers for the same outcome. */
+    private static LoggedEntry loggedEntry(StoreOutcome outcome) {
+        if (outcome instanceof Stored stored) {
+            return new LoggedEntry(stored.message().uuid(), 201, null);
+        }
+        if (outcome instanceof AlreadyStored retry) {
+            return new LoggedEntry(retry.earlier().uuid(), 200, retry.earlier().toUserMessage());
+        }
+        if (outcome instanceof Taken taken) {
+            return new LoggedEntry(taken.holder().uuid(), 409, taken.holder().toUserMessage());
+        }
+        return new LoggedEntry(((Undecided) outcome).uuid(), 503, null);
     }
 }

@@ -16,4 +16,8 @@ public sealed interface StoreOutcome {
     /** The uuid holds another message. */
     record Taken(StoredMessage holder) implements StoreOutcome {
     }
+
+    /** Its write is still under way (its partition is held up): in a batch, it is answered without waiting. */
+    record Undecided(String uuid) implements StoreOutcome {
+    }
 }

@@ -15,6 +15,7 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.dsd.messaging.model.LogEntry;
 import org.dsd.messaging.model.StoredMessage;
 import org.dsd.messaging.testing.HazelcastTestCluster;
 import org.dsd.messaging.testing.Http;
@@ -106,6 +107,58 @@ class LoggingServiceTest {
         assertThat(other.json().get("error").asText()).contains("Conflict");
         assertThat(map.size()).isEqualTo(1);
         assertThat(map.get(uuid).msg()).isEqualTo("hello");
+    }
+
+    @Test
+    void storesABatchAnsweringEachMessageAsAPostOfItAloneWould() {
+        String stored = UUID.randomUUID().toString();
+        String taken = UUID.randomUUID().toString();
+        String fresh = UUID.randomUUID().toString();
+        assertThat(Http.post(url, "application/json", json(stored, "hello")).status()).isEqualTo(201);
+        assertThat(Http.post(url, "application/json", json(taken, "first text")).status()).isEqualTo(201);
+
+        Answer batch = Http.post(url + "/batch", "application/json",
+                "[" + json(fresh, "new") + ", " + json(stored, "hello") + ", " + json(taken, "another text") + "]");
+
+        assertThat(batch.status()).isEqualTo(200);
+        JsonNode answers = batch.json();
+        assertThat(answers).extracting(answer -> answer.get("uuid").asText()).containsExactly(fresh, stored, taken);
+        assertThat(answers).extracting(answer -> answer.get("status").asInt()).containsExactly(201, 200, 409);
+        assertThat(answers.at("/1/message/msg").asText()).isEqualTo("hello");
+        assertThat(answers.at("/2/message/msg").asText()).isEqualTo("first text");
+        assertThat(map.size()).isEqualTo(3);
+        assertThat(map.get(fresh).msg()).isEqualTo("new");
+        assertThat(map.get(taken).msg()).isEqualTo("first text");
+        assertThat(Http.uuids(Http.get(url).json())).containsExactly(stored, taken, fresh);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "'[]'",
+            "'{\"uuid\": \"u\", \"msg\": \"an object, not an array\"}'",
+            "'[{\"uuid\": \"u\", \"msg\": \"m\"}, {\"uuid\": \"u\", \"msg\": \"twice\"}]'",
+            "'[{\"uuid\": \"u\", \"msg\": \"m\"}, {\"uuid\": \"v\", \"msg\": \" \"}]'",
+            "'[{\"uuid\": \"u\", \"msg\": \"m\"}, \"not an object\"]'",
+    })
+    void aBatchWithAWrongEntryIsRefusedWholeAndStoresNothing(String body) {
+        Answer answer = Http.post(url + "/batch", "application/json", body);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).isNotBlank();
+        assertThat(map.size()).isZero();
+    }
+
+    @Test
+    void aBatchOfMoreThanItsLimitIsRefused() {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i <= LogEntry.MOST_PER_BATCH; i++) {
+            entries.add(json(UUID.randomUUID().toString(), "message " + i));
+        }
+
+        Answer answer = Http.post(url + "/batch", "application/json", "[" + String.join(",", entries) + "]");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(map.size()).isZero();
     }
 
     @Test
@@ -268,8 +321,8 @@ class LoggingServiceTest {
         String large = json(UUID.randomUUID().toString(), "x".repeat(70_000));
 
         assertThat(Http.post(url, "application/json", large).status()).isEqualTo(413);
-        // Larger than any 64 KiB message can make: refused before it is read.
-        Answer huge = Http.post(url, "application/json", "x".repeat(400 * 1024));
+        // Larger than any 64 KiB of text can make, alone or in a batch: refused before it is read.
+        Answer huge = Http.post(url, "application/json", "x".repeat(450 * 1024));
         assertThat(huge.status()).isEqualTo(413);
         assertThat(huge.json().get("error").asText()).contains("Request body is larger than");
         assertThat(Http.get(url.replace("/logging", "/nothing-here")).status()).isEqualTo(404);
@@ -309,13 +362,15 @@ class LoggingServiceTest {
         assertThat(logging.at("/get/responses").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("200", "400", "503");
         assertThat(logging.at("/get/parameters").findValuesAsText("name")).containsExactly("limit", "after");
+        assertThat(doc.json().at("/paths/~1logging~1batch/post/responses").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("200", "400", "413", "415", "503");
         assertThat(doc.json().at("/components/schemas/UserMessage/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("uuid", "msg");
     }
 
     @Test
     void generatedBadInputGetsAJsonErrorBelow500AndStoresNothing() throws Exception {
-        new RequestFuzzer(url.replace("/logging", ""), List.of("/logging", "/api-doc", "/actuator/health", "/facade"),
+        new RequestFuzzer(url.replace("/logging", ""), List.of("/logging", "/logging/batch", "/api-doc", "/actuator/health", "/facade"),
                 map::size).run(1_500);
     }
 }

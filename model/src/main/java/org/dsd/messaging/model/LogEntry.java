@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LogEntry(String uuid, String msg, String supersedes) {
 
+    /** The most entries a batch (POST /logging/batch) holds. */
+    public static final int MOST_PER_BATCH = 64;
+
     public static LogEntry of(UserMessage message) {
         return new LogEntry(message.uuid(), message.msg(), null);
     }
