@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -291,19 +292,22 @@ public class Baseline {
 
         private void send(List<Waiting> batch) {
             for (List<Waiting> next = batch; next != null; ) {
-                List<CompletableFuture<StoreIfAbsent>> writes = next.stream().map(write -> map
+                // Awaited one by one on this thread, as the logging instances do: a callback would run on a new
+                // thread each on two cores.
+                List<Future<StoreIfAbsent>> writes = next.stream().map(write -> (Future<StoreIfAbsent>) map
                         .submitToKey(write.message().uuid(), StoreIfAbsent.of(write.message())).toCompletableFuture())
                         .toList();
                 for (int i = 0; i < next.size(); i++) {
-                    CompletableFuture<Void> done = next.get(i).done();
-                    writes.get(i).whenComplete((previous, failed) -> {
-                        if (failed != null) {
-                            done.completeExceptionally(failed);
-                        }
-                    });
+                    try {
+                        writes.get(i).get();
+                        next.get(i).done().complete(null);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        next.get(i).done().completeExceptionally(e);
+                    } catch (ExecutionException e) {
+                        next.get(i).done().completeExceptionally(e.getCause());
+                    }
                 }
-                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).exceptionally(failed -> null).join();
-                next.forEach(write -> write.done().complete(null));
                 synchronized (this) {
                     underWay--;
                     next = next();
