@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
@@ -96,15 +99,22 @@ public class LogBatches {
         }
         underWay++;
         List<Write> batch = new ArrayList<>();
+        Set<String> uuids = new HashSet<>();
         long text = 0;
-        while (!waiting.isEmpty() && batch.size() < LogEntry.MOST_PER_BATCH) {
+        for (Iterator<Write> next = waiting.iterator(); next.hasNext() && batch.size() < LogEntry.MOST_PER_BATCH; ) {
+            Write write = next.next();
             // At most three UTF-8 bytes per char: an upper bound without encoding the text.
-            long bytes = 3L * waiting.peek().entry().msg().length();
+            long bytes = 3L * write.entry().msg().length();
             if (!batch.isEmpty() && text + bytes > mostTextBytes) {
                 break;
             }
-            text += bytes;
-            batch.add(waiting.poll());
+            // A repeat under the same Idempotency-Key while the first is still waiting goes in a later batch: a
+            // batch names each uuid once, and the repeat is then answered as a repeat.
+            if (uuids.add(write.entry().uuid())) {
+                text += bytes;
+                batch.add(write);
+                next.remove();
+            }
         }
         return batch;
     }

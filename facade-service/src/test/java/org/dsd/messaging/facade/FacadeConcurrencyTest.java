@@ -3,8 +3,11 @@ package org.dsd.messaging.facade;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -37,9 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The facade routes as many requests at once as clients send, each on the thread that received it, and their log
- * writes share the trip to logging: while the two batches under way are held up, the other ten POSTs' writes wait
+ * writes share the trip to logging: while the two batches under way are held up, the other POSTs' writes wait
  * together and go as one batch once a slot is free. (Camel's own engine routed at most eight at once, on Spring's
- * task executor, and queued the others behind them: their writes would come in two batches.)
+ * task executor, and queued the others behind them: their writes would come in two batches.) Two of the twelve are
+ * the same POST under one Idempotency-Key, as a client's retry races its first attempt: a batch names a uuid once,
+ * so the repeat goes in a later one.
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -78,18 +83,19 @@ class FacadeConcurrencyTest {
     void twelvePostsAreRoutedAtOnceAndTheirWritesWaitingTogetherGoAsOneBatch() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
-            List<Future<Answer>> posts = IntStream.range(0, CLIENTS)
-                    .mapToObj(i -> clients.submit(() -> Http.post("http://127.0.0.1:" + port + "/facade",
-                            "text/plain", "message " + i)))
-                    .toList();
-
-            Await.until(Duration.ofSeconds(8), "two batches held up and ten writes waiting in the facade",
-                    () -> BATCHES.size() == 2 && metrics.get("facade.log.writes.waiting").gauge().value() == 10);
+            List<Future<Answer>> posts = new ArrayList<>(IntStream.range(0, CLIENTS - 2)
+                    .mapToObj(i -> clients.submit(() -> post("message " + i, "key " + i))).toList());
+            Await.until(Duration.ofSeconds(8), "two batches held up and eight writes waiting in the facade",
+                    () -> BATCHES.size() == 2 && waiting() == CLIENTS - 4);
+            posts.add(clients.submit(() -> post("once more", "the same key")));
+            posts.add(clients.submit(() -> post("once more", "the same key")));
+            Await.until(Duration.ofSeconds(8), "ten writes waiting", () -> waiting() == CLIENTS - 2);
             RELEASE.countDown();
             for (Future<Answer> post : posts) {
                 assertThat(post.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
             }
-            assertThat(BATCHES).containsExactly(1, 1, 10);
+            // The ten waiting go as one batch but for the repeat, which goes in the next.
+            assertThat(BATCHES).containsExactly(1, 1, 9, 1);
             assertThat(metrics.get("facade.log.batch.entries").summary().totalAmount()).isEqualTo(CLIENTS);
             // A POST waits for its offer at most queue-offer-wait: on a busy machine the last ones land after it.
             Await.until(Duration.ofSeconds(10), "every message queued",
@@ -100,9 +106,19 @@ class FacadeConcurrencyTest {
         }
     }
 
+    private Answer post(String text, String idempotencyKey) {
+        return Http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/facade"))
+                .header("Content-Type", "text/plain").header(IdempotencyKeys.HEADER, idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
+    }
+
+    private double waiting() {
+        return metrics.get("facade.log.writes.waiting").gauge().value();
+    }
+
     /**
      * POST /logging/batch: the first two batches wait for the release (at most 9 s, below the facade's deadline),
-     * then every entry is answered 201.
+     * then every entry is answered 201; a batch that names a uuid twice is refused with 400, as logging does.
      */
     private static HttpServer logsTheFirstBatchesOnceReleased() {
         ObjectMapper json = new ObjectMapper();
@@ -113,6 +129,11 @@ class FacadeConcurrencyTest {
             server.createContext("/logging/batch", exchange -> {
                 JsonNode entries = json.readTree(exchange.getRequestBody());
                 BATCHES.add(entries.size());
+                if (entries.findValuesAsText("uuid").stream().distinct().count() < entries.size()) {
+                    exchange.sendResponseHeaders(400, -1);
+                    exchange.close();
+                    return;
+                }
                 if (received.incrementAndGet() <= 2) {
                     try {
                         RELEASE.await(9, TimeUnit.SECONDS);
