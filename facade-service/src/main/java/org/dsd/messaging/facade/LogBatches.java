@@ -27,8 +27,9 @@ import org.dsd.messaging.model.LoggedEntry;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit of log writes: the writes of POSTs that arrive while {@code app.facade.log-batches-under-way} batches
- * are under way go together in the next one, a single POST /logging/batch to one instance that the balancer picks
+ * Group commit of log writes, when {@code app.facade.log-batches-under-way} is above 0 (off by default: each write
+ * then goes alone, as POST /logging): the writes of POSTs that arrive while that many batches are under way go
+ * together in the next one, a single POST /logging/batch to one instance that the balancer picks
  * (with failover and hedging, as for a single write). A write that finds a batch slot free goes at once, alone or
  * with whatever waits: nothing ever waits for a timer. A batch holds at most {@value LogEntry#MOST_PER_BATCH}
  * entries and {@code app.http.max-message-size} of text, so it fits logging's body limit. Each message gets its own
@@ -68,9 +69,13 @@ public class LogBatches {
         return waiting.size();
     }
 
-    /** Logs the entry with the next batch; the answer is logging's for this entry. */
+    /** Logs the entry with the next batch, or alone when batching is off; the answer is logging's for it. */
     public CompletableFuture<LogAnswer> write(LogEntry entry) {
         Write write = new Write(entry, new CompletableFuture<>());
+        if (mostUnderWay == 0) {
+            senders.execute(() -> writeAloneFor(write));
+            return write.answer();
+        }
         List<Write> batch;
         synchronized (this) {
             waiting.add(write);
@@ -90,6 +95,17 @@ public class LogBatches {
         }
         return new LogAnswer(written.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
                 written.getMessage().getBody(String.class));
+    }
+
+    /** Unless the write was given up meanwhile (written again under another uuid). */
+    private void writeAloneFor(Write write) {
+        try {
+            if (!write.answer().isDone()) {
+                write.answer().complete(writeAlone(write.entry()));
+            }
+        } catch (Exception failed) {
+            write.answer().completeExceptionally(failed);
+        }
     }
 
     /** The next batch if a slot is free: what waits, up to the entry and text limits. Called holding the lock. */
@@ -162,15 +178,7 @@ public class LogBatches {
             write.answer().complete(new LogAnswer(502, "the batch's answer left out " + write.entry().uuid()));
         } else if (answer.status() == 503) {
             // Still under way on a held-up partition: written alone, so the batch's other messages need not wait.
-            senders.execute(() -> {
-                try {
-                    if (!write.answer().isDone()) {
-                        write.answer().complete(writeAlone(write.entry()));
-                    }
-                } catch (Exception failed) {
-                    write.answer().completeExceptionally(failed);
-                }
-            });
+            senders.execute(() -> writeAloneFor(write));
         } else {
             write.answer().complete(new LogAnswer(answer.status(), json.writeValueAsString(answer)));
         }

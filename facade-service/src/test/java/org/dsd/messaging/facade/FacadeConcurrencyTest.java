@@ -47,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so the repeat goes in a later one.
  */
 @CamelSpringBootTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "app.facade.log-batches-under-way=2")
 class FacadeConcurrencyTest {
 
     private static final int CLIENTS = 12;
@@ -94,8 +95,10 @@ class FacadeConcurrencyTest {
             for (Future<Answer> post : posts) {
                 assertThat(post.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
             }
-            // The ten waiting go as one batch but for the repeat, which goes in the next.
-            assertThat(BATCHES).containsExactly(1, 1, 9, 1);
+            // The ten waiting go as one batch but for the repeat, which goes in another (the two freed slots send
+            // them at once, in either order).
+            assertThat(BATCHES).hasSize(4).startsWith(1, 1);
+            assertThat(BATCHES.subList(2, 4)).containsExactlyInAnyOrder(9, 1);
             assertThat(metrics.get("facade.log.batch.entries").summary().totalAmount()).isEqualTo(CLIENTS);
             // A POST waits for its offer at most queue-offer-wait: on a busy machine the last ones land after it.
             Await.until(Duration.ofSeconds(10), "every message queued",

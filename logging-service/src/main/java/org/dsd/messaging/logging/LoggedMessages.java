@@ -73,26 +73,27 @@ public class LoggedMessages {
      * succeeds only once its backup is confirmed, and fails (the client retries) otherwise.
      */
     public StoreOutcome store(LogEntry entry) {
-        return storeAll(List.of(entry), Long.MAX_VALUE).get(0);
+        StoredMessage attempted = new StoredMessage(entry.uuid(), entry.msg(),
+                hazelcast.getCluster().getClusterTime(), entry.supersedes());
+        StoredMessage previous = messages.putIfAbsent(attempted.uuid(), attempted);
+        if (previous != null && previous.msg().equals(attempted.msg())) {
+            messages.set(previous.uuid(), previous);
+        }
+        return outcome(attempted, previous);
     }
 
     /**
-     * Stores every entry as {@link #store} does, all under way at once: a batch costs one thread and about one
-     * round trip, not one of each per message. An entry whose write is still under way after
+     * Stores every entry as {@link #store} does, all under way at once: a batch costs one request thread and about
+     * one round trip, not one of each per message. An entry whose write is still under way after
      * {@code app.logging.batch-wait} (its partition is held up by a frozen member) comes back undecided, so that
      * the others are answered now; any write that fails fails the batch.
      */
     public List<StoreOutcome> storeAll(List<LogEntry> entries) {
-        return storeAll(entries, batchWaitNanos);
-    }
-
-    /**
-     * The writes, then the entries found with the same text written back over themselves, each phase all under way
-     * at once and awaited on this thread: no callbacks, which Hazelcast runs on a new thread each on a machine of
-     * two cores (its default executor is the common pool only with more).
-     */
-    private List<StoreOutcome> storeAll(List<LogEntry> entries, long waitNanos) {
-        long waitUntil = System.nanoTime() + Math.min(waitNanos, Long.MAX_VALUE / 2);
+        // The writes, then the entries found with the same text written back over themselves, each phase all under
+        // way at once and awaited on this thread: no callbacks, which Hazelcast runs on a new thread each on a
+        // machine of two cores (its default executor is the common pool only with more). A put-if-absent entry
+        // processor, since IMap has no asynchronous putIfAbsent.
+        long waitUntil = System.nanoTime() + batchWaitNanos;
         List<StoredMessage> attempted = new ArrayList<>(entries.size());
         List<Future<StoreIfAbsent>> writes = new ArrayList<>(entries.size());
         for (LogEntry entry : entries) {
