@@ -14,16 +14,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs the message of a POST with the next batch ({@link LogBatches}), and writes it again under another uuid when
- * the first write is held up: a frozen member holds every write to the partitions it owns or backs up until the
- * cluster drops it (seconds), whichever logging instance makes the write, so hedging on another instance does not
- * help there. After {@code app.facade.hedge-after} the facade starts finding which partitions answer
- * ({@link ResponsivePartitions}); after {@code app.facade.rekey-after}, once the first write's own partition is seen
- * held up, it writes the message under a uuid on one of them that supersedes the first, and the POST answers with
- * that one. The first write may still land later: the lists and the redelivery leave out a superseded write, so the
- * message is listed and delivered once, under the uuid the client got. Only this request ever writes the first uuid
- * (a fresh random one), so nothing else can acknowledge it. Once a partition is seen held up, later messages get
- * uuids elsewhere before their first write.
+ * Logs the message of a POST through {@link LogBatches} (alone, or with the next batch when group commit is on),
+ * and writes it again under another uuid when the first write is held up: a frozen member holds every write to the
+ * partitions it owns or backs up until the cluster drops it (seconds), whichever logging instance makes the write,
+ * so hedging on another instance does not help there. After {@code app.facade.hedge-after} the facade starts
+ * finding which partitions answer ({@link ResponsivePartitions}); after {@code app.facade.rekey-after}, once the
+ * first write's own partition is seen held up, it writes the message under a uuid on one of them that supersedes
+ * the first, and the POST answers with that one. The first write may still land later: the lists and the redelivery
+ * leave out a superseded write, so the message is listed and delivered once, under the uuid the client got. Only
+ * this request ever writes the first uuid (a fresh random one), so nothing else can acknowledge it. Once a
+ * partition is seen held up, later messages get uuids elsewhere before their first write.
  */
 @Component
 public class LogWrite {
