@@ -12,6 +12,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -35,6 +38,8 @@ import org.springframework.stereotype.Component;
  * entries and {@code app.http.max-message-size} of text, so it fits logging's body limit. Each message gets its own
  * answer; a batch that fails fails the messages it holds, and a message whose write is still under way when the
  * batch is answered (its partition held up by a frozen member) is written alone, as an unbatched POST would be.
+ * A batch still under way after {@code app.facade.hedge-after} (hedged on another instance by then) gives up its
+ * slot, so the writes behind it never wait for a stalled one: Kafka's in-flight limit, bounded in time.
  * Metrics: {@code facade.log.batch.entries} (entries per batch sent) and {@code facade.log.writes.waiting}.
  */
 @Component
@@ -43,6 +48,8 @@ public class LogBatches {
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final ExecutorService senders;
+    private final ScheduledExecutorService overdueSlots;
+    private final long slotHeldForNanos;
     private final int mostUnderWay;
     private final long mostTextBytes;
     private final DistributionSummary batchEntries;
@@ -58,7 +65,10 @@ public class LogBatches {
         this.json = json;
         this.mostUnderWay = properties.logBatchesUnderWay();
         this.mostTextBytes = http.maxMessageSize().toBytes();
-        this.senders = producer.getCamelContext().getExecutorServiceManager().newCachedThreadPool(this, "log-batch");
+        this.slotHeldForNanos = properties.hedgeAfter().toNanos();
+        var executors = producer.getCamelContext().getExecutorServiceManager();
+        this.senders = executors.newCachedThreadPool(this, "log-batch");
+        this.overdueSlots = executors.newSingleThreadScheduledExecutor(this, "log-batch-overdue");
         this.batchEntries = DistributionSummary.builder("facade.log.batch.entries")
                 .description("Log writes per batch sent to a logging instance").register(metrics);
         Gauge.builder("facade.log.writes.waiting", this, LogBatches::waitingCount)
@@ -137,11 +147,28 @@ public class LogBatches {
 
     private void send(List<Write> batch) {
         for (List<Write> next = batch; next != null; ) {
+            ScheduledFuture<?> overdue = overdueSlots.schedule(this::freeOverdueSlot, slotHeldForNanos,
+                    TimeUnit.NANOSECONDS);
             answer(next);
+            // Cancelled in time: the slot is still this batch's to give back; otherwise it was freed when overdue.
+            boolean holdsSlot = overdue.cancel(false);
             synchronized (this) {
-                underWay--;
+                if (holdsSlot) {
+                    underWay--;
+                }
                 next = nextBatch();
             }
+        }
+    }
+
+    private void freeOverdueSlot() {
+        List<Write> batch;
+        synchronized (this) {
+            underWay--;
+            batch = nextBatch();
+        }
+        if (batch != null) {
+            senders.execute(() -> send(batch));
         }
     }
 

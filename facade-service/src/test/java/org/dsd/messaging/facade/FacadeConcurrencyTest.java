@@ -1,26 +1,16 @@
 package org.dsd.messaging.facade;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.dsd.messaging.testing.Await;
@@ -48,29 +38,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "app.facade.log-batches-under-way=2")
+        // Batches are never overdue here: LogBatchesOverdueSlotTest has them overdue.
+        properties = {"app.facade.log-batches-under-way=2", "app.facade.hedge-after=30s"})
 class FacadeConcurrencyTest {
 
     private static final int CLIENTS = 12;
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(1);
-    private static final CountDownLatch RELEASE = new CountDownLatch(1);
-    /** How many writes each batch held, as the stand-in logging instance received them. */
-    private static final List<Integer> BATCHES = new CopyOnWriteArrayList<>();
-    private static final ExecutorService LOGGING_THREADS = Executors.newCachedThreadPool();
-    private static final HttpServer LOGGING = logsTheFirstBatchesOnceReleased();
+    private static final HeldBatchLogging LOGGING = new HeldBatchLogging(2);
 
     @DynamicPropertySource
     static void pointAtTheHeldUpLoggingInstance(DynamicPropertyRegistry registry) {
         CLUSTER.join(registry, "client");
         registry.add("app.discovery", () -> "static");
-        registry.add("app.facade.logging-urls", () -> "http://127.0.0.1:" + LOGGING.getAddress().getPort());
+        registry.add("app.facade.logging-urls", LOGGING::url);
         registry.add("app.facade.messages-urls", FreePort::deadUrl);
     }
 
     @AfterAll
     static void stop() {
-        LOGGING.stop(0);
-        LOGGING_THREADS.shutdownNow();
+        LOGGING.close();
         CLUSTER.close();
     }
 
@@ -87,24 +73,24 @@ class FacadeConcurrencyTest {
             List<Future<Answer>> posts = new ArrayList<>(IntStream.range(0, CLIENTS - 2)
                     .mapToObj(i -> clients.submit(() -> post("message " + i, "key " + i))).toList());
             Await.until(Duration.ofSeconds(8), "two batches held up and eight writes waiting in the facade",
-                    () -> BATCHES.size() == 2 && waiting() == CLIENTS - 4);
+                    () -> LOGGING.batches().size() == 2 && waiting() == CLIENTS - 4);
             posts.add(clients.submit(() -> post("once more", "the same key")));
             posts.add(clients.submit(() -> post("once more", "the same key")));
             Await.until(Duration.ofSeconds(8), "ten writes waiting", () -> waiting() == CLIENTS - 2);
-            RELEASE.countDown();
+            LOGGING.release();
             for (Future<Answer> post : posts) {
                 assertThat(post.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
             }
             // The ten waiting go as one batch but for the repeat, which goes in another (the two freed slots send
             // them at once, in either order).
-            assertThat(BATCHES).hasSize(4).startsWith(1, 1);
-            assertThat(BATCHES.subList(2, 4)).containsExactlyInAnyOrder(9, 1);
+            assertThat(LOGGING.batches()).hasSize(4).startsWith(1, 1);
+            assertThat(LOGGING.batches().subList(2, 4)).containsExactlyInAnyOrder(9, 1);
             assertThat(metrics.get("facade.log.batch.entries").summary().totalAmount()).isEqualTo(CLIENTS);
             // A POST waits for its offer at most queue-offer-wait: on a busy machine the last ones land after it.
             Await.until(Duration.ofSeconds(10), "every message queued",
                     () -> CLUSTER.member(0).getQueue("messages").size() == CLIENTS);
         } finally {
-            RELEASE.countDown();
+            LOGGING.release();
             clients.shutdownNow();
         }
     }
@@ -117,48 +103,5 @@ class FacadeConcurrencyTest {
 
     private double waiting() {
         return metrics.get("facade.log.writes.waiting").gauge().value();
-    }
-
-    /**
-     * POST /logging/batch: the first two batches wait for the release (at most 9 s, below the facade's deadline),
-     * then every entry is answered 201; a batch that names a uuid twice is refused with 400, as logging does.
-     */
-    private static HttpServer logsTheFirstBatchesOnceReleased() {
-        ObjectMapper json = new ObjectMapper();
-        AtomicInteger received = new AtomicInteger();
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), CLIENTS);
-            server.setExecutor(LOGGING_THREADS);
-            server.createContext("/logging/batch", exchange -> {
-                JsonNode entries = json.readTree(exchange.getRequestBody());
-                BATCHES.add(entries.size());
-                if (entries.findValuesAsText("uuid").stream().distinct().count() < entries.size()) {
-                    exchange.sendResponseHeaders(400, -1);
-                    exchange.close();
-                    return;
-                }
-                if (received.incrementAndGet() <= 2) {
-                    try {
-                        RELEASE.await(9, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                StringBuilder answer = new StringBuilder("[");
-                for (JsonNode entry : entries) {
-                    answer.append(answer.length() > 1 ? "," : "").append("{\"uuid\":\"")
-                            .append(entry.get("uuid").asText()).append("\",\"status\":201}");
-                }
-                byte[] body = answer.append(']').toString().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
