@@ -13,7 +13,8 @@
 #   4. GET /logging and GET /facade (median of 3) with 10,000 and 100,000 messages stored (filled through
 #      POST /logging, the fast way in), and the peak heap of each app meanwhile; then a walk of the whole
 #      /logging list in pages of 1,000, following the Link headers
-#   5. each app's start-up time, from its log
+#   5. each app's start-up time, from its log; when this run started the topology, how long ./topology start took
+#      to say ready and the POST rate at 8 clients in the first 20 s after that (measured before the warm-up)
 # Bounded: about 8 minutes on 2 cores, plus the start-up when it starts the topology. Needs wrk (installed from
 # the Debian packages when missing and run as root) and the JDK's jstat.
 set -euo pipefail
@@ -31,11 +32,19 @@ if ! command -v wrk >/dev/null; then
   [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
   (apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }) >/dev/null
 fi
+mkdir -p "$WORK"
+# A system started a few seconds ago, as a new user meets it: how long ./topology start takes to say ready, then
+# POST at 8 clients for the first 20 s after that (before any warm-up). Measured only when this run starts it.
+ready_seconds="" first_rate="" first_p99=""
 if ! curl -sf -o /dev/null "$FACADE/actuator/health/readiness"; then
   echo "== starting the topology (./topology start); it stays running: ./topology stop"
+  start_began=$SECONDS
   "$ROOT/topology" start >/dev/null
+  ready_seconds=$((SECONDS - start_began))
+  echo "== the first 20 s after ready: POST at 8 clients"
+  read -r first_rate first_p99 <<< "$(wrk -t2 -c8 -d20s --latency -s "$HERE/post-form.lua" "$FACADE/facade" \
+    | awk '/Requests\/sec/ { rate = $2 } / 99%/ { p99 = $2 } END { printf "%.0f %s", rate, p99 }')"
 fi
-mkdir -p "$WORK"
 rm -f "$WORK"/heap-* "$WORK/load-done"
 
 # What bench/Baseline.java runs with, from inside the facade's Spring Boot jar: the Hazelcast client, and the
@@ -166,3 +175,10 @@ done
 for app in "${APPS[@]}"; do
   printf '| %-34s | %-62s |\n' "start-up $app" "$(started "$app") s"
 done
+if [[ -n "$ready_seconds" ]]; then
+  printf '| %-34s | %-62s |\n' "./topology start until ready" "${ready_seconds} s"
+  printf '| %-34s | %-62s |\n' "first 20 s after ready, 8 clients" \
+    "$first_rate req/s, p99 $first_p99; $(ratio "$first_rate" "$rate8") of the warmed rate"
+else
+  printf '| %-34s | %-62s |\n' "first 20 s after ready" "not measured: the topology was running (./topology stop first)"
+fi

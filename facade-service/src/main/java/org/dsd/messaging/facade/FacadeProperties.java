@@ -20,8 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              sent to the next instance beside it (the store is idempotent by uuid)
  * @param logBatchesUnderWay    group commit of log writes: how many batches may be under way at once, the writes of
  *                              POSTs that arrive meanwhile going together in the next one (a write that finds a slot
- *                              free goes at once); 0, the default, sends each write alone (POST /logging): with
- *                              batching, a frozen logging instance still stalls POSTs for seconds
+ *                              free goes at once, and a batch still under way after hedge-after frees its slot);
+ *                              0 sends each write alone (POST /logging)
  * @param rekeyAfter            a POST whose log write has not answered for this long (a frozen member holds up its
  *                              partition) is written again under another uuid, on a partition that answers
  * @param listHedgeAfter        a list request that an instance has not answered in full for this long is sent to
@@ -48,7 +48,7 @@ public record FacadeProperties(
         List<String> messagesUrls,
         @DefaultValue("20s") Duration postDeadline,
         @DefaultValue("300ms") Duration hedgeAfter,
-        @DefaultValue("0") int logBatchesUnderWay,
+        @DefaultValue("2") int logBatchesUnderWay,
         @DefaultValue("1s") Duration rekeyAfter,
         @DefaultValue("300ms") Duration queueOfferWait,
         @DefaultValue("200") int queueOffersUnderWay,

@@ -30,8 +30,8 @@ import org.dsd.messaging.model.LoggedEntry;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit of log writes, when {@code app.facade.log-batches-under-way} is above 0 (off by default: each write
- * then goes alone, as POST /logging): the writes of POSTs that arrive while that many batches are under way go
+ * Group commit of log writes, when {@code app.facade.log-batches-under-way} is above 0 (2 by default; with 0 each
+ * write goes alone, as POST /logging): the writes of POSTs that arrive while that many batches are under way go
  * together in the next one, a single POST /logging/batch to one instance that the balancer picks
  * (with failover and hedging, as for a single write). A write that finds a batch slot free goes at once, alone or
  * with whatever waits: nothing ever waits for a timer. A batch holds at most {@value LogEntry#MOST_PER_BATCH}
@@ -79,10 +79,15 @@ public class LogBatches {
         return waiting.size();
     }
 
+    /** Whether group commit is on. */
+    public boolean batching() {
+        return mostUnderWay > 0;
+    }
+
     /** Logs the entry with the next batch, or alone when batching is off; the answer is logging's for it. */
     public CompletableFuture<LogAnswer> write(LogEntry entry) {
         Write write = new Write(entry, new CompletableFuture<>());
-        if (mostUnderWay == 0) {
+        if (!batching()) {
             senders.execute(() -> writeAloneFor(write));
             return write.answer();
         }

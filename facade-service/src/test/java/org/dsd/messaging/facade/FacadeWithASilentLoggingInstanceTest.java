@@ -23,10 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A logging instance that takes requests and never answers (frozen), beside a live one, and never left out: the
- * POSTs that pick it first are hedged on the live one, which stores what the client sent.
+ * POSTs that pick it first are hedged on the live one, which stores what the client sent. With group commit off, so
+ * that each write goes alone (the other facade tests run with it on, the default).
  */
 @CamelSpringBootTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "app.facade.log-batches-under-way=0")
 class FacadeWithASilentLoggingInstanceTest {
 
     private static final HazelcastTestCluster CLUSTER = HazelcastTestCluster.start(1);
