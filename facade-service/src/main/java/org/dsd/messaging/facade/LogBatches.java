@@ -79,15 +79,10 @@ public class LogBatches {
         return waiting.size();
     }
 
-    /** Whether group commit is on. */
-    public boolean batching() {
-        return mostUnderWay > 0;
-    }
-
     /** Logs the entry with the next batch, or alone when batching is off; the answer is logging's for it. */
     public CompletableFuture<LogAnswer> write(LogEntry entry) {
         Write write = new Write(entry, new CompletableFuture<>());
-        if (!batching()) {
+        if (mostUnderWay == 0) {
             senders.execute(() -> writeAloneFor(write));
             return write.answer();
         }

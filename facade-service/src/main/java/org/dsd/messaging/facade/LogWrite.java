@@ -57,14 +57,9 @@ public class LogWrite {
     public void store(@ExchangeProperty(FacadeMessages.MESSAGE) UserMessage message, Exchange exchange)
             throws Exception {
         boolean keyed = exchange.getProperty(IdempotencyKeys.KEY) != null;
-        LogAnswer written = keyed ? writeKeyed(LogEntry.of(message)) : writeOrRekey(clearOfHeldUp(message, exchange),
-                exchange);
+        LogAnswer written = keyed ? awaitFor(batches.write(LogEntry.of(message)), Long.MAX_VALUE)
+                : writeOrRekey(clearOfHeldUp(message, exchange), exchange);
         messages.checkLogged(written, keyed);
-    }
-
-    /** Awaited however long it takes; alone, it goes on this thread. */
-    private LogAnswer writeKeyed(LogEntry entry) throws Exception {
-        return batches.batching() ? awaitFor(batches.write(entry), Long.MAX_VALUE) : batches.writeAlone(entry);
     }
 
     /** The message under a uuid clear of the partitions seen held up: nobody has seen the one drawn for it yet. */
