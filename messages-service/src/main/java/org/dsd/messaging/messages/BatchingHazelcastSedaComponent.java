@@ -36,10 +36,11 @@ import org.springframework.stereotype.Component;
  * <p>Batches: Camel's consumer runs one two-phase transaction per item. Its begin, prepare and commit, each with a
  * backup on another member, cost the members more than the item itself: with both messages instances stopped the
  * same load needed a third of the members' CPU. Here one transaction takes what the queue holds and what comes
- * within the window, up to the limit, routes the items one by one in queue order and commits once; if any of them
- * fails, all go back to the queue, and the record of consumed messages drops the ones already routed when they come
- * again. Under a steady load the queue seldom holds more than one item, so without the window most transactions
- * carried one; a message waits at most the window longer for its consumer.
+ * within the window, up to the limit, routes them as one exchange whose body is the list of items in queue order
+ * (so that the route can record them all at once), and commits once; if the route fails, all go back to the queue,
+ * and the record of consumed messages drops the ones already recorded when they come again. Under a steady load the
+ * queue seldom holds more than one item, so without the window most transactions carried one; a message waits at
+ * most the window longer for its consumer.
  *
  * <p>Stop: Camel's consumer returns from stop while its threads still wait in a transactional poll on the queue's
  * owner; Hazelcast shuts down next, and that poll stays parked on the owner until the whole cluster has seen this
@@ -152,12 +153,10 @@ public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
             try {
                 transaction.beginTransaction();
                 List<Object> items = take(transaction.getQueue(configuration.getQueueName()));
-                for (Object item : items) {
-                    route(item);
-                }
                 if (items.isEmpty()) {
                     transaction.rollbackTransaction();
                 } else {
+                    route(items);
                     transaction.commitTransaction();
                 }
             } catch (InterruptedException e) {
@@ -187,10 +186,10 @@ public class BatchingHazelcastSedaComponent extends HazelcastSedaComponent {
             return items;
         }
 
-        private void route(Object item) throws Exception {
+        private void route(List<Object> items) throws Exception {
             Exchange exchange = createExchange(false);
             try {
-                exchange.getIn().setBody(item);
+                exchange.getIn().setBody(items);
                 getProcessor().process(exchange);
                 if (exchange.getException() != null) {
                     throw exchange.getException();

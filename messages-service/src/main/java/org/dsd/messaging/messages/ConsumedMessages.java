@@ -1,8 +1,10 @@
 package org.dsd.messaging.messages;
 
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,11 +14,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import org.apache.camel.ExchangeProperty;
+import org.dsd.messaging.cluster.RecordIfAbsent;
 import org.dsd.messaging.cluster.TimeOrderedList;
 import org.dsd.messaging.cluster.UnknownCursorException;
 import org.dsd.messaging.http.ListPage;
 import org.dsd.messaging.model.ConsumedMessage;
 import org.dsd.messaging.model.UserMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -31,6 +36,7 @@ import org.springframework.stereotype.Component;
 @EnableConfigurationProperties(MessagesProperties.class)
 public class ConsumedMessages {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumedMessages.class);
     private final HazelcastInstance hazelcast;
     private final IMap<String, ConsumedMessage> consumed;
     private final String instanceId;
@@ -51,13 +57,27 @@ public class ConsumedMessages {
                 properties.readWindow(), this::latestArrival);
     }
 
-    /** Records the message as consumed here unless an earlier delivery did: true when this delivery counts. */
-    public boolean record(UserMessage message) {
-        ConsumedMessage mine = new ConsumedMessage(message.uuid(), message.msg(), instanceId, nextArrival());
-        ConsumedMessage first = consumed.putIfAbsent(message.uuid(), mine);
-        // Hazelcast retries a write whose member died before answering; the retry finds the first attempt's
-        // entry, which is still this delivery's.
-        return first == null || first.equals(mine);
+    /**
+     * Records each message as consumed here unless an earlier delivery did, all under way at once (a queue
+     * transaction's items cost about one round trip, not one each), and returns the ones whose delivery counts, in
+     * their order. Awaited on this thread, as the logging instances await their batches; any record that fails
+     * fails them all, and the transaction brings them back.
+     */
+    public List<UserMessage> recordAll(List<UserMessage> messages) {
+        List<CompletableFuture<Boolean>> records = new ArrayList<>(messages.size());
+        for (UserMessage message : messages) {
+            RecordIfAbsent mine = new RecordIfAbsent(message.uuid(), message.msg(), instanceId, nextArrival());
+            records.add(consumed.submitToKey(message.uuid(), mine).toCompletableFuture());
+        }
+        List<UserMessage> counted = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            if (records.get(i).join()) {
+                counted.add(messages.get(i));
+            } else {
+                LOG.info("dropped a second delivery of {}", messages.get(i).uuid());
+            }
+        }
+        return counted;
     }
 
     /** A page of what this instance consumed, in arrival order; its members sort and cut it. */

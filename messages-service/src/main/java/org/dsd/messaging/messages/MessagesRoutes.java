@@ -2,10 +2,8 @@ package org.dsd.messaging.messages;
 
 import java.util.function.BooleanSupplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.core.HazelcastInstance;
 import org.apache.camel.Endpoint;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.hazelcast.seda.HazelcastSedaEndpoint;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -34,40 +32,41 @@ import static org.dsd.messaging.http.RestContract.limitParam;
 @EnableConfigurationProperties({QueueProperties.class, MessagesProperties.class})
 public class MessagesRoutes extends RouteBuilder {
 
+    /** Exchange property of a delivery: its messages that no earlier delivery recorded. */
+    static final String FIRST_DELIVERIES = "firstDeliveries";
+
     private final QueueProperties queue;
     private final MessagesProperties properties;
     private final HazelcastInstance hazelcast;
     private final ConsumedMessages consumed;
+    private final QueueItems queueItems;
     private final QuorumGuard quorum;
     private final JsonReplies replies;
 
     public MessagesRoutes(QueueProperties queue, MessagesProperties properties, HazelcastInstance hazelcast,
-                          ConsumedMessages consumed, QuorumGuard quorum, JsonReplies replies) {
+                          ConsumedMessages consumed, QueueItems queueItems, QuorumGuard quorum,
+                          JsonReplies replies) {
         this.queue = queue;
         this.properties = properties;
         this.hazelcast = hazelcast;
         this.consumed = consumed;
+        this.queueItems = queueItems;
         this.quorum = quorum;
         this.replies = replies;
     }
 
     @Override
     public void configure() {
-        // The queue item is taken (transaction committed, offset committed) only after this route succeeded:
-        // a consumer that dies before leaves it for the next delivery, which the record recognises.
+        // The queue items are taken (transaction committed, offset committed) only after this route succeeded:
+        // a consumer that dies before leaves them for the next delivery, which the record recognises.
         from(queue.consumeUri()).routeId("messages-consume")
-                // An unreadable item can never be served: drop it instead of redelivering it forever.
-                .onException(JsonProcessingException.class).handled(true)
-                    .log(LoggingLevel.ERROR, "dropped an unreadable queue item: ${exception.message}")
-                .end()
-                // From the minority side of a split, roll back: the item is delivered again once whole.
+                // From the minority side of a split, roll back: the items are delivered again once whole.
                 .bean(quorum, "ensurePresent")
-                .unmarshal().json(UserMessage.class)
-                .choice()
-                    .when(method(consumed, "record"))
-                        .log("received ${body.uuid} ${body.msg}")
-                    .otherwise()
-                        .log("dropped a second delivery of ${body.uuid}")
+                .bean(queueItems, "read")
+                // All of a transaction's items at once; a second delivery is dropped there.
+                .setProperty(FIRST_DELIVERIES, method(consumed, "recordAll"))
+                .split(exchangeProperty(FIRST_DELIVERIES))
+                    .log("received ${body.uuid} ${body.msg}")
                 .end();
 
         redeliverLostMessages();
