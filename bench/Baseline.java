@@ -23,7 +23,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.transaction.TransactionContext;
 import com.hazelcast.transaction.TransactionalQueue;
+import org.dsd.messaging.cluster.RecordIfAbsent;
 import org.dsd.messaging.cluster.StoreIfAbsent;
+import org.dsd.messaging.model.ConsumedMessage;
 import org.dsd.messaging.model.StoredMessage;
 
 /**
@@ -40,7 +42,8 @@ import org.dsd.messaging.model.StoredMessage;
  *   batched CLIENTS SECONDS  as path, with the map writes batched the way the services batch them: the writes that
  *                         arrive while two batches are under way go together in the next one, whose writes are all
  *                         under way at once (the logging instances' put-if-absent entry processor, which waits for
- *                         its backup); the classpath needs the project's cluster and model jars
+ *                         its backup), and each transaction's consumption records all under way at once (the messages
+ *                         instances' entry processor); the classpath needs the project's cluster and model jars
  *   watch DONE-FILE       the depth of the services' queue: sampled every 100 ms until DONE-FILE exists (the load
  *                         ended), then until it is empty; prints the peak depth and how long it took to empty
  *
@@ -90,7 +93,7 @@ public class Baseline {
         for (int i = 0; i < 2; i++) {
             HazelcastInstance consumer = HazelcastClient.newHazelcastClient(config);
             consumers.add(consumer);
-            Thread thread = new Thread(() -> consume(consumer, name, backlog.consumed()));
+            Thread thread = new Thread(() -> consume(consumer, name, backlog.consumed(), mode.equals("batched")));
             thread.start();
             consuming.add(thread);
         }
@@ -125,9 +128,13 @@ public class Baseline {
         }
     }
 
-    /** A messages instance's data operations: transactions of what the queue holds, each item recorded once. */
-    private static void consume(HazelcastInstance consumer, String name, AtomicLong consumed) {
-        IMap<String, String> record = consumer.getMap(name + "-consumed");
+    /**
+     * A messages instance's data operations: transactions of what the queue holds, each item recorded once; one
+     * record after the other, or all of a transaction's under way at once.
+     */
+    private static void consume(HazelcastInstance consumer, String name, AtomicLong consumed, boolean together) {
+        IMap<String, ConsumedMessage> record = consumer.getMap(name + "-consumed");
+        long arrival = 0;
         while (!Thread.currentThread().isInterrupted()) {
             TransactionContext transaction = consumer.newTransactionContext();
             transaction.beginTransaction();
@@ -141,10 +148,18 @@ public class Baseline {
                     item = items.size() < 50
                             ? queue.poll(Math.max(0, windowEnds - System.nanoTime()), TimeUnit.NANOSECONDS) : null;
                 }
+                List<CompletableFuture<Boolean>> records = new ArrayList<>();
                 for (String json : items) {
                     // Keyed by the uuid, which the producers' JSON holds after its first 9 characters.
-                    record.putIfAbsent(json.substring(9, 45), json);
+                    String uuid = json.substring(9, 45);
+                    ConsumedMessage mine = new ConsumedMessage(uuid, json, "baseline", arrival++);
+                    if (together) {
+                        records.add(record.submitToKey(uuid, RecordIfAbsent.of(mine)).toCompletableFuture());
+                    } else {
+                        record.putIfAbsent(uuid, mine);
+                    }
                 }
+                records.forEach(CompletableFuture::join);
                 transaction.commitTransaction();
                 consumed.addAndGet(items.size());
             } catch (InterruptedException | RuntimeException e) {
