@@ -2,6 +2,7 @@ package org.dsd.messaging.messages;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,14 +25,15 @@ public class QueueItems {
     private final ObjectReader reader = new ObjectMapper().readerFor(UserMessage.class);
 
     public List<UserMessage> read(@Body Object delivered) {
-        List<?> items = delivered instanceof List<?> list ? list : List.of(delivered);
+        List<?> items = delivered instanceof List<?> list ? list : Collections.singletonList(delivered);
         List<UserMessage> messages = new ArrayList<>(items.size());
         for (Object item : items) {
             try {
+                // A missing item reads as JSON null: no message either.
                 UserMessage message = item instanceof byte[] bytes ? reader.readValue(bytes)
-                        : reader.readValue(item.toString());
+                        : reader.readValue(String.valueOf(item));
                 if (message == null) {
-                    throw new IOException("null");
+                    throw new IOException("no message in " + item);
                 }
                 messages.add(message);
             } catch (IOException e) {
