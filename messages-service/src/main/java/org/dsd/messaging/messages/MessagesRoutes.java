@@ -33,7 +33,7 @@ import static org.dsd.messaging.http.RestContract.limitParam;
 public class MessagesRoutes extends RouteBuilder {
 
     /** Exchange property of a delivery: its messages that no earlier delivery recorded. */
-    static final String FIRST_DELIVERIES = "firstDeliveries";
+    private static final String FIRST_DELIVERIES = "firstDeliveries";
 
     private final QueueProperties queue;
     private final MessagesProperties properties;
