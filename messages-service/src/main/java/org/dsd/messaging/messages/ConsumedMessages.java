@@ -59,25 +59,24 @@ public class ConsumedMessages {
 
     /**
      * Records each message as consumed here unless an earlier delivery did, all under way at once (a queue
-     * transaction's items cost about one round trip, not one each), and returns the ones whose delivery counts, in
-     * their order. Awaited on this thread, as the logging instances await their batches; any record that fails
-     * fails them all, and the transaction brings them back.
+     * transaction's items cost about one round trip, not one each), and logs each as received or dropped, in their
+     * order. Awaited on this thread, as the logging instances await their batches; any record that fails fails them
+     * all, and the transaction brings them back.
      */
-    public List<UserMessage> recordAll(List<UserMessage> messages) {
+    public void recordAll(List<UserMessage> messages) {
         List<CompletableFuture<Boolean>> records = new ArrayList<>(messages.size());
         for (UserMessage message : messages) {
             RecordIfAbsent mine = new RecordIfAbsent(message.uuid(), message.msg(), instanceId, nextArrival());
             records.add(consumed.submitToKey(message.uuid(), mine).toCompletableFuture());
         }
-        List<UserMessage> counted = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
+            UserMessage message = messages.get(i);
             if (records.get(i).join()) {
-                counted.add(messages.get(i));
+                LOG.info("received {} {}", message.uuid(), message.msg());
             } else {
-                LOG.info("dropped a second delivery of {}", messages.get(i).uuid());
+                LOG.info("dropped a second delivery of {}", message.uuid());
             }
         }
-        return counted;
     }
 
     /** A page of what this instance consumed, in arrival order; its members sort and cut it. */

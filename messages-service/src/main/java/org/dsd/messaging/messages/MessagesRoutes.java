@@ -32,9 +32,6 @@ import static org.dsd.messaging.http.RestContract.limitParam;
 @EnableConfigurationProperties({QueueProperties.class, MessagesProperties.class})
 public class MessagesRoutes extends RouteBuilder {
 
-    /** Exchange property of a delivery: its messages that no earlier delivery recorded. */
-    private static final String FIRST_DELIVERIES = "firstDeliveries";
-
     private final QueueProperties queue;
     private final MessagesProperties properties;
     private final HazelcastInstance hazelcast;
@@ -64,10 +61,7 @@ public class MessagesRoutes extends RouteBuilder {
                 .bean(quorum, "ensurePresent")
                 .bean(queueItems, "read")
                 // All of a transaction's items at once; a second delivery is dropped there.
-                .setProperty(FIRST_DELIVERIES, method(consumed, "recordAll"))
-                .split(exchangeProperty(FIRST_DELIVERIES))
-                    .log("received ${body.uuid} ${body.msg}")
-                .end();
+                .bean(consumed, "recordAll");
 
         redeliverLostMessages();
 
