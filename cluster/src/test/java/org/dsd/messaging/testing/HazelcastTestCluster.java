@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import org.dsd.messaging.cluster.DataMemberQuorum;
@@ -61,10 +62,22 @@ public final class HazelcastTestCluster implements AutoCloseable {
         return member;
     }
 
+    /** Starts a client (the facade's kind) of this cluster. */
+    public HazelcastInstance startClient() {
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(
+                HazelcastConfigs.client(propertiesOf(HazelcastProperties.Mode.CLIENT)));
+        instances.add(client);
+        return client;
+    }
+
     /** What a lite member of this cluster is configured with. */
     public HazelcastProperties liteMemberProperties() {
-        return new HazelcastProperties(HazelcastProperties.Mode.LITE_MEMBER, properties.clusterName(),
-                properties.members(), properties.bindAddress(), null, properties.port(), properties.backupCount(),
+        return propertiesOf(HazelcastProperties.Mode.LITE_MEMBER);
+    }
+
+    private HazelcastProperties propertiesOf(HazelcastProperties.Mode mode) {
+        return new HazelcastProperties(mode, properties.clusterName(), properties.members(),
+                properties.bindAddress(), null, properties.port(), properties.backupCount(),
                 properties.queueMaxSize(), properties.heartbeatIntervalSeconds(), properties.maxNoHeartbeatSeconds());
     }
 
