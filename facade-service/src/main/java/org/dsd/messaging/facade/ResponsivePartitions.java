@@ -24,10 +24,12 @@ import org.springframework.stereotype.Component;
  * ({@link LogWrite}), and later messages get uuids elsewhere from the start, as Kafka's producer steers clear of a
  * slow broker's partitions (KIP-794).
  *
- * <p>The client sees partition owners but not backups, so the partitions are tried: for 10 s after each call of
- * {@link #probe()}, every partition gets a small write every 100 ms, one under way at a time, and a partition counts
- * as responsive while its last write was answered within 250 ms, and as held up while one is unanswered for 500 ms
- * or the last one was refused. Nothing is probed while every write is answered in time, but for one second at
+ * <p>The client sees partition owners but not backups, so the partitions are tried: after a call of {@link #probe()},
+ * every partition gets a small write every 100 ms, one under way at a time, and a partition counts as responsive
+ * while its last write was answered within 250 ms, and as held up while one is unanswered for 500 ms or the last one
+ * was refused. The probes go on for 10 s after the last call, unless every partition has answered since they began
+ * and none refused: then the write that asked was slow, not held up (a system just started, a busy machine), and
+ * 2,710 probes a second would only slow it more. Nothing is probed while every write is answered in time, but at
  * start: that round creates the probe entries, so that the first round of a freeze costs the members no more than
  * any other.
  */
@@ -35,7 +37,7 @@ import org.springframework.stereotype.Component;
 public class ResponsivePartitions implements DisposableBean {
 
     /** The map that takes the probes: one small entry per partition. */
-    private static final String PROBE_MAP = "facade-partition-probes";
+    static final String PROBE_MAP = "facade-partition-probes";
     private static final long ROUND_INTERVAL_MILLIS = 100;
     /** How long a partition counts as responsive after its last probe was answered. */
     private static final long ANSWERED_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * ROUND_INTERVAL_MILLIS + 50);
@@ -68,6 +70,8 @@ public class ResponsivePartitions implements DisposableBean {
     private final AtomicLongArray sentAt;
     private final ScheduledExecutorService rounds;
     private volatile long probeUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    /** When (System.nanoTime) the probes under way began. */
+    private volatile long probingSince = System.nanoTime();
 
     public ResponsivePartitions(HazelcastInstance hazelcast) {
         this.partitions = hazelcast.getPartitionService();
@@ -88,7 +92,8 @@ public class ResponsivePartitions implements DisposableBean {
     public void probe() {
         long now = System.nanoTime();
         if (now - probeUntil > 0) {
-            LOG.info("a log write is held up: probing which partitions answer for the next {} s",
+            probingSince = now;
+            LOG.info("a log write is held up: probing which partitions answer, for up to {} s",
                     TimeUnit.NANOSECONDS.toSeconds(PROBE_FOR_NANOS));
         }
         probeUntil = now + PROBE_FOR_NANOS;
@@ -156,12 +161,27 @@ public class ResponsivePartitions implements DisposableBean {
         if (now - probeUntil > 0) {
             return;
         }
+        if (everyPartitionAnsweredSince(probingSince)) {
+            probeUntil = now;
+            return;
+        }
         try {
             probeEach(now);
         } catch (RuntimeException e) {
             // Thrown out of a scheduled task, it would cancel every later round.
             LOG.warn("a round of partition probes failed: {}", e.toString());
         }
+    }
+
+    private boolean everyPartitionAnsweredSince(long since) {
+        for (int partition = 0; partition < probeKeys.length; partition++) {
+            long answered = answeredAt.get(partition);
+            long refused = refusedAt.get(partition);
+            if (answered == 0 || answered - since < 0 || refused != 0 && refused - answered > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void probeEach(long now) {
