@@ -36,10 +36,10 @@ class ResponsivePartitionsTest {
         int partitionCount = client.getPartitionService().getPartitions().size();
         IMap<String, Long> probes = client.getMap(ResponsivePartitions.PROBE_MAP);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long startedBefore = threads.getTotalStartedThreadCount();
+        long before = System.nanoTime();
         ResponsivePartitions partitions = new ResponsivePartitions(client);
         try {
-            long startedBefore = threads.getTotalStartedThreadCount();
-            long before = System.nanoTime();
             partitions.probe();
             Await.until(Duration.ofSeconds(5), "a probe of every partition written",
                     () -> probes.size() == partitionCount
