@@ -27,9 +27,9 @@ import org.springframework.stereotype.Component;
  * <p>The client sees partition owners but not backups, so the partitions are tried: after a call of {@link #probe()},
  * every partition gets a small write every 100 ms, one under way at a time, and a partition counts as responsive
  * while its last write was answered within 250 ms, and as held up while one is unanswered for 500 ms or the last one
- * was refused. The probes go on for 10 s after the last call, unless every partition has answered since they began
- * and none refused: then the write that asked was slow, not held up (a system just started, a busy machine), and
- * 2,710 probes a second would only slow it more. Nothing is probed while every write is answered in time, but at
+ * was refused. The probes go on for 10 s after the last call, unless every partition has answered since they began,
+ * none refused and none has a probe unanswered: then the write that asked was slow, not held up (a system just
+ * started, a busy machine), and 2,710 probes a second would only slow it more. Nothing is probed while every write is answered in time, but at
  * start: that round creates the probe entries, so that the first round of a freeze costs the members no more than
  * any other.
  */
@@ -161,7 +161,7 @@ public class ResponsivePartitions implements DisposableBean {
         if (now - probeUntil > 0) {
             return;
         }
-        if (everyPartitionAnsweredSince(probingSince)) {
+        if (everyPartitionAnswersSince(probingSince)) {
             probeUntil = now;
             return;
         }
@@ -173,11 +173,16 @@ public class ResponsivePartitions implements DisposableBean {
         }
     }
 
-    private boolean everyPartitionAnsweredSince(long since) {
+    /**
+     * Every partition's probes answered since {@code since}, the last one included: a partition that answered once
+     * and then froze has its next probe under way, and the rewrites need the others seen answering meanwhile.
+     */
+    private boolean everyPartitionAnswersSince(long since) {
         for (int partition = 0; partition < probeKeys.length; partition++) {
             long answered = answeredAt.get(partition);
             long refused = refusedAt.get(partition);
-            if (answered == 0 || answered - since < 0 || refused != 0 && refused - answered > 0) {
+            if (answered == 0 || answered - since < 0 || refused != 0 && refused - answered > 0
+                    || sentAt.get(partition) != 0) {
                 return false;
             }
         }
@@ -197,7 +202,7 @@ public class ResponsivePartitions implements DisposableBean {
     }
 
     /** A key that falls on each partition, found by trying keys: the client hashes them locally. */
-    private static String[] keyPerPartition(PartitionService partitions) {
+    static String[] keyPerPartition(PartitionService partitions) {
         int count = partitions.getPartitions().size();
         String[] keys = new String[count];
         int found = 0;

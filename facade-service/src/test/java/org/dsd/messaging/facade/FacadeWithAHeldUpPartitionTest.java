@@ -66,7 +66,7 @@ class FacadeWithAHeldUpPartitionTest {
         assertThat(warmUp.status()).as(warmUp.body()).isEqualTo(201);
         acknowledged.put(warmUp.json().at("/message/uuid").asText(), "warm-up");
         Await.pause(Duration.ofSeconds(11));
-        holdUpPartitionThreadZero(member);
+        holdUpPartitionThread(member, 0, HELD_UP);
 
         int rekeyed = 0;
         int clearOfIt = 0;
@@ -104,14 +104,15 @@ class FacadeWithAHeldUpPartitionTest {
     }
 
     /** Every partition whose operations run on partition thread 0 waits behind an entry processor that sleeps. */
-    private static void holdUpPartitionThreadZero(HazelcastInstance member) {
+    /** Holds up one partition thread of the member for {@code held}, as a frozen member holds up its partitions. */
+    static void holdUpPartitionThread(HazelcastInstance member, int thread, Duration held) {
         String key = null;
         for (int i = 0; key == null; i++) {
-            if (partitionThread(member, "hold-" + i) == 0) {
+            if (partitionThread(member, "hold-" + i) == thread) {
                 key = "hold-" + i;
             }
         }
-        long sleepMillis = HELD_UP.toMillis();
+        long sleepMillis = held.toMillis();
         member.<String, String>getMap("held-up").submitToKey(key, entry -> {
             try {
                 Thread.sleep(sleepMillis);
@@ -123,7 +124,7 @@ class FacadeWithAHeldUpPartitionTest {
     }
 
     /** The partition thread that runs the operations on {@code key}: Hazelcast's default count of them. */
-    private static int partitionThread(HazelcastInstance member, String key) {
+    static int partitionThread(HazelcastInstance member, String key) {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         return member.getPartitionService().getPartition(key).getPartitionId() % threads;
     }
