@@ -27,15 +27,17 @@ public record DiscoveryProperties(@DefaultValue("registry") Discovery discovery,
      * @param mapName       the Hazelcast map of registered instances
      * @param ttl           how long a registration lasts unless refreshed: an instance killed without a word
      *                      leaves the registry after at most this long
-     * @param refresh       how often an instance renews its registration; well under {@code ttl}, so a refresh
-     *                      that fails once does not drop it
+     * @param refresh       how often an instance renews its registration while it can serve; well under {@code ttl},
+     *                      so a renewal that fails once does not drop it, and short, as it is also how long an
+     *                      instance that can serve again (merged back after a split, its entry expired meanwhile) may
+     *                      stay out of the facade's view
      * @param viewRefresh   how often the facade reads the registry into the view its load balancers pick from
      */
     public record Registry(String serviceName,
                            String advertisedUrl,
                            @DefaultValue("service-registry") String mapName,
                            @DefaultValue("15s") Duration ttl,
-                           @DefaultValue("5s") Duration refresh,
+                           @DefaultValue("1s") Duration refresh,
                            @DefaultValue("1s") Duration viewRefresh) {
     }
 }

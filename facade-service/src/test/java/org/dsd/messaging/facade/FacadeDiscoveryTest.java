@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.map.IMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -118,6 +119,24 @@ class FacadeDiscoveryTest {
             assertThat(Http.post(facade("/facade"), "text/plain", "despite a dead one " + i).status()).isEqualTo(201);
         }
         awaitInstances("logging-service", List.of(ServiceContexts.baseUrl(logging)));
+    }
+
+    /**
+     * An instance that can serve is listed again within a renewal or so when its entry is gone, as after it stood on
+     * the minority side of a split longer than the time to live: the facade would otherwise answer 503, "no instance
+     * registered", while every instance is ready (seen in CI after two logging members came back from a freeze).
+     */
+    @Test
+    void anInstanceWhoseRegistrationWentIsListedAgainWithinSeconds() {
+        String url = ServiceContexts.baseUrl(logging);
+        IMap<String, String> registrations = CLUSTER.member(0).getMap("service-registry");
+        // Right after a renewal, so what brings it back is the next one.
+        long renewed = registrations.getEntryView(url).getLastUpdateTime();
+        Await.until(SOON, "a renewal", () -> registrations.getEntryView(url).getLastUpdateTime() > renewed);
+        registrations.delete(url);
+
+        Await.until(Duration.ofSeconds(3), "logging registered again", () -> registrations.containsKey(url));
+        awaitInstances("logging-service", List.of(url));
     }
 
     @Test

@@ -269,7 +269,8 @@ final class LocalTopology implements AutoCloseable {
         return instance;
     }
 
-    private void awaitFacadeSeesEveryInstance() {
+    /** Until the facade's view lists every logging and messages instance: each registers once it can serve. */
+    void awaitFacadeSeesEveryInstance() {
         Await.until(Duration.ofSeconds(30), "the facade's view of every logging and messages instance",
                 () -> registered("logging-service").containsAll(urls(logging()))
                         && registered("messages-service").containsAll(urls(messages())));
