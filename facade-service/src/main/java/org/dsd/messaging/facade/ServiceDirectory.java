@@ -2,10 +2,13 @@ package org.dsd.messaging.facade;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipAdapter;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
@@ -34,6 +37,7 @@ public class ServiceDirectory implements ApplicationRunner {
     public static final String MESSAGES = "messages-service";
 
     private final ServiceRegistry registry;
+    private final HazelcastInstance hazelcast;
     private final boolean fromRegistry;
     /** When each cluster member this facade saw leave left; kept while a registration of it may live on. */
     private final Map<UUID, Long> departedAt = new ConcurrentHashMap<>();
@@ -42,6 +46,7 @@ public class ServiceDirectory implements ApplicationRunner {
 
     public ServiceDirectory(DiscoveryProperties discovery, FacadeProperties services, HazelcastInstance hazelcast) {
         this.registry = new ServiceRegistry(hazelcast, discovery.registry().mapName());
+        this.hazelcast = hazelcast;
         this.registrationTtlNanos = discovery.registry().ttl().toNanos();
         this.fromRegistry = discovery.discovery() == DiscoveryProperties.Discovery.REGISTRY;
         this.instances = withServicesUsed(fromRegistry ? Map.of()
@@ -85,16 +90,21 @@ public class ServiceDirectory implements ApplicationRunner {
     }
 
     /**
-     * Takes the registry's current view, without the instances whose cluster member this facade saw leave. A member
-     * it does not know yet stays in: after this facade stood still (frozen, cut off), its member list is out of date
-     * until the cluster sends the next one, and the instances restarted meanwhile are registered with new members.
+     * Takes the registry's current view, without the instances whose cluster member this facade saw leave and the
+     * cluster does not list now. A member it does not know yet stays in: after this facade stood still (frozen, cut
+     * off), its member list is out of date until the cluster sends the next one, and the instances restarted
+     * meanwhile are registered with new members. A member listed again stays in too: it came back with its uuid (the
+     * side it was on won the merge after a split, or the news of its leaving came from a member that stood still).
      */
     public void refresh() {
         // A departed member's registration, renewed at the latest as it left, expires one time to live later; the
         // departure is kept twice that long, as its news may reach this facade late.
         long now = System.nanoTime();
         departedAt.values().removeIf(leftAt -> now - leftAt > 2 * registrationTtlNanos);
-        instances = withServicesUsed(registry.byService(departedAt.keySet()));
+        Set<UUID> listed = hazelcast.getCluster().getMembers().stream().map(Member::getUuid).collect(Collectors.toSet());
+        Set<UUID> departed = departedAt.keySet().stream().filter(member -> !listed.contains(member))
+                .collect(Collectors.toSet());
+        instances = withServicesUsed(registry.byService(departed));
     }
 
     private void watchDepartures(HazelcastInstance hazelcast) {

@@ -186,8 +186,10 @@ final class ChaosRun {
         assertThat(load.unacknowledged()).as("messages whose client gave up").isEmpty();
         assertThat(afterwards.status()).as("a POST once all is healed: " + afterwards.body()).isEqualTo(201);
         // One facade by the seed's design: its own faults reach its clients. A logging or messages instance's never.
-        List<NonRetryingClient.Call> errorsBesideTheFacadesFaults = seedClient.errors().stream()
+        // Said with the time into the run, to be read beside the faults' times above.
+        List<String> errorsBesideTheFacadesFaults = seedClient.errors().stream()
                 .filter(call -> facadeFaults.stream().noneMatch(fault -> call.overlaps(fault.began(), fault.healed())))
+                .map(call -> "%s at %.1fs: %s".formatted(call.kind(), (call.sent() - began) / 1e9, call.error()))
                 .toList();
         assertThat(errorsBesideTheFacadesFaults).as("errors of the client that never retries, the facade's own "
                 + "faults aside").isEmpty();
