@@ -124,7 +124,8 @@ class FacadeDiscoveryTest {
     /**
      * An instance that can serve is listed again within a renewal or so when its entry is gone, as after it stood on
      * the minority side of a split longer than the time to live: the facade would otherwise answer 503, "no instance
-     * registered", while every instance is ready (seen in CI after two logging members came back from a freeze).
+     * registered", while every instance is ready (FaultToleranceIT's two members back from a freeze stay unlisted
+     * until their next renewal after all three are ready).
      */
     @Test
     void anInstanceWhoseRegistrationWentIsListedAgainWithinSeconds() {
