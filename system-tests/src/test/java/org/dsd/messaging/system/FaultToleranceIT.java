@@ -37,14 +37,14 @@ class FaultToleranceIT {
     }
 
     /**
-     * Everything listed once, the groups in the order they were posted, the first one in its own order too. The list's
-     * order is the members' cluster time, which each member takes from the master: right after the master died, or on
-     * a member that has just joined, back-to-back POSTs logged by different members may swap places (the README's
-     * ordering note; seen in CI: three POSTs right after the master's kill). Groups posted seconds apart do not.
+     * Everything listed once, the groups in the order they were posted. The list's order is the members' cluster
+     * time, which each member takes from the master: right after the master died, or on members that have just
+     * started, back-to-back POSTs logged by different members may swap places (docs/design.md; seen in CI: three
+     * POSTs right after the master's kill, and the fifth of the first ten after start-up listed second). Groups posted
+     * seconds apart do not.
      */
     private static void assertListedGroupByGroup(List<String> listed, List<List<String>> groups) {
-        assertThat(listed).hasSize(groups.stream().mapToInt(List::size).sum())
-                .startsWith(groups.get(0).toArray(String[]::new));
+        assertThat(listed).hasSize(groups.stream().mapToInt(List::size).sum());
         int from = 0;
         for (List<String> group : groups) {
             assertThat(listed.subList(from, from + group.size())).as("listed from %d", from)
@@ -131,8 +131,9 @@ class FaultToleranceIT {
             // Their entries expired while no side could serve: the facade lists them once they renew (each second).
             topology.awaitFacadeSeesEveryInstance();
 
-            assertThat(loggedUuids(topology)).containsExactlyElementsOf(first);
-            assertThat(Http.uuids(Http.get(last.url() + "/logging").json())).containsExactlyElementsOf(first);
+            // In any order: the POSTs came right after start-up (see assertListedGroupByGroup).
+            assertThat(loggedUuids(topology)).containsExactlyInAnyOrderElementsOf(first);
+            assertThat(Http.uuids(Http.get(last.url() + "/logging").json())).containsExactlyInAnyOrderElementsOf(first);
         }
     }
 
