@@ -29,9 +29,9 @@ import org.springframework.stereotype.Component;
  * while its last write was answered within 250 ms, and as held up while one is unanswered for 500 ms or the last one
  * was refused. The probes go on for 10 s after the last call, unless every partition has answered since they began,
  * none refused and none has a probe unanswered: then the write that asked was slow, not held up (a system just
- * started, a busy machine), and 2,710 probes a second would only slow it more. Nothing is probed while every write is answered in time, but at
- * start: that round creates the probe entries, so that the first round of a freeze costs the members no more than
- * any other.
+ * started, a busy machine), and 2,710 probes a second would only slow it more. Nothing is probed while every write
+ * is answered in time, but at start: that round creates the probe entries, so that the first round of a freeze costs
+ * the members no more than any other.
  */
 @Component
 public class ResponsivePartitions implements DisposableBean {

@@ -103,8 +103,10 @@ class FacadeWithAHeldUpPartitionTest {
         assertThat(paged).containsExactlyElementsOf(listed);
     }
 
-    /** Every partition whose operations run on partition thread 0 waits behind an entry processor that sleeps. */
-    /** Holds up one partition thread of the member for {@code held}, as a frozen member holds up its partitions. */
+    /**
+     * Holds up one partition thread of the member for {@code held}, as a frozen member holds up its partitions: every
+     * partition whose operations run on it waits behind an entry processor that sleeps.
+     */
     static void holdUpPartitionThread(HazelcastInstance member, int thread, Duration held) {
         String key = null;
         for (int i = 0; key == null; i++) {
